@@ -59,8 +59,8 @@ namespace SrganWorkbench.Build
             DateTime mtime = File.GetLastWriteTimeUtc(path);
             string temp = path + ".weak-version.tmp";
             File.WriteAllBytes(temp, elf);
-            File.SetLastWriteTimeUtc(temp, mtime);
-            File.Move(temp, path, overwrite: true);
+            File.Replace(temp, path, null); // atomic rename over the original (netstandard2.0 API: MSBuild compiles this file)
+            File.SetLastWriteTimeUtc(path, mtime);
             return Result.Patched;
         }
 
@@ -120,7 +120,13 @@ namespace SrganWorkbench.Build
         {
             byte[] needle = Encoding.ASCII.GetBytes(versionName + "\0");
             byte[] hay = File.ReadAllBytes(libraryPath);
-            return hay.AsSpan().IndexOf(needle) >= 0;
+            for (int i = 0; i + needle.Length <= hay.Length; i++)
+            {
+                int k = 0;
+                while (k < needle.Length && hay[i + k] == needle[k]) k++;
+                if (k == needle.Length) return true;
+            }
+            return false;
         }
 
         /// <summary>The system's libstdc++.so.6 files, in the loader's usual search folders.</summary>

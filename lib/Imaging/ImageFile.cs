@@ -61,6 +61,16 @@ public static class ImageFile
         return (codec.Info.Width, codec.Info.Height);
     }
 
+    /// <summary>Channels stored in the file: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA).</summary>
+    public static int ReadChannels(string path)
+    {
+        using var codec = OpenCodec(path, out byte[] bytes);
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png && bytes.Length > 25)
+            return bytes[25] switch { 0 => 1, 4 => 2, 6 => 4, 3 => codec.Info.AlphaType == SKAlphaType.Opaque ? 3 : 4, _ => 3 };
+        if (codec.Info.ColorType == SKColorType.Gray8) return 1;
+        return codec.Info.AlphaType == SKAlphaType.Opaque ? 3 : 4;
+    }
+
     /// <summary>Writes an 8-bit RGB PNG atomically (a temporary file, then a rename).</summary>
     public static void WritePng(string path, RgbImage image)
         => AtomicFile.WriteAllBytes(path, PngEncoder.Encode(image.Width, image.Height, image.Pixels, 8));

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace SrganWorkbench.Cli;
+
+/// <summary><c>srgan device</c>: shows that TorchSharp loads and which device it will use.</summary>
+static class DeviceCommand
+{
+    public static Command Create()
+    {
+        var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+        var command = new Command("device", "Load TorchSharp and report the device and thread count it will use.") { device };
+        command.SetAction(parse =>
+        {
+            TorchRuntime.SelectDevice(parse.GetValue(device)!, Console.WriteLine);
+            return 0;
+        });
+        return command;
+    }
+}

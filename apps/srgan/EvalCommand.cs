@@ -1,0 +1,72 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using SrganWorkbench.Evaluation;
+using SrganWorkbench.Metrics;
+
+namespace SrganWorkbench.Cli;
+
+/// <summary><c>srgan eval</c>: the paper's evaluation of interpolation baselines (and, later, models).</summary>
+static class EvalCommand
+{
+    public static Command Create()
+    {
+        var method = new Option<string>("--method") { Description = "Comma-separated methods: bicubic, nearest.", DefaultValueFactory = _ => "bicubic" };
+        var sets = new Option<string>("--sets") { Description = "Comma-separated test sets from data/datasets.json.", DefaultValueFactory = _ => "Set5,Set14,BSD100" };
+        var outDir = new Option<string?>("--out", "-o") { Description = "Folder for per-image.csv, summary.csv and summary.md (default: results/eval/<methods>)." };
+        var lr = new Option<string>("--lr") { Description = "LR inputs: 'generated' from HR by the degradation, or 'matlab' (the MATLAB-made files; Set5/Set14).", DefaultValueFactory = _ => "generated" };
+        var degradation = new Option<string>("--degradation") { Description = "bicubic, or gaussian[:sigma=S] (blur, then subsample).", DefaultValueFactory = _ => "bicubic" };
+        var scale = new Option<int>("--scale") { Description = "Upscaling factor.", DefaultValueFactory = _ => 4 };
+        var channel = new Option<string>("--channel") { Description = "y (the paper's) or rgb.", DefaultValueFactory = _ => "y" };
+        var border = new Option<int?>("--crop-border") { Description = "Pixels removed from each side before scoring (default: the scale)." };
+        var noNiqe = new Option<bool>("--no-niqe") { Description = "Skip NIQE (it takes about 0.2 s per 500x500 image)." };
+        var saveImages = new Option<bool>("--save-images") { Description = "Also write the SR images under <out>/images/<set>/<method>/." };
+        var data = new Option<string?>("--data") { Description = "Data root (default: $SRGAN_DATA, else data/)." };
+
+        var command = new Command("eval", "Score methods on test sets with the paper's protocol (PSNR/SSIM on Y, border = scale; NIQE).")
+        {
+            method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, saveImages, data,
+        };
+        command.SetAction(parse =>
+        {
+            int s = parse.GetValue(scale);
+            var methods = CliErrors.List(parse.GetValue(method)!).Select(m => (ISuperResolver)InterpolationUpscaler.Parse(m, s)).ToList();
+            string folder = parse.GetValue(outDir) ?? Path.Combine(RepoPaths.Results, "eval", string.Join("-", methods.Select(m => m.Name)));
+            var options = new EvaluationOptions
+            {
+                Scale = s,
+                Degradation = parse.GetValue(degradation)!,
+                LrSource = parse.GetValue(lr)!.ToLowerInvariant() switch
+                {
+                    "generated" => LrSource.Generated,
+                    "matlab" => LrSource.Matlab,
+                    var other => throw new ArgumentException($"--lr '{other}': expected 'generated' or 'matlab'."),
+                },
+                Metrics = new MetricOptions
+                {
+                    Channel = parse.GetValue(channel)!.ToLowerInvariant() switch
+                    {
+                        "y" => MetricChannel.Y,
+                        "rgb" => MetricChannel.Rgb,
+                        var other => throw new ArgumentException($"--channel '{other}': expected 'y' or 'rgb'."),
+                    },
+                    CropBorder = parse.GetValue(border) ?? s,
+                },
+                ComputeNiqe = !parse.GetValue(noNiqe),
+                SaveImagesTo = parse.GetValue(saveImages) ? Path.Combine(folder, "images") : null,
+            };
+            var evaluator = new Evaluator(options, parse.GetValue(data));
+            var started = DateTime.UtcNow;
+            var scores = evaluator.Run(methods, CliErrors.List(parse.GetValue(sets)!), new Progress<string>(Console.WriteLine));
+            var elapsed = DateTime.UtcNow - started;
+            string commandLine = "srgan " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            string profile = $"no training; {Environment.ProcessorCount} CPU cores, {RuntimeInformation.OSDescription}, {elapsed.TotalSeconds:F0} s, {started:yyyy-MM-dd}";
+            var report = new EvaluationReport(scores, EvaluationReport.Summarise(scores), options, commandLine, profile);
+            ReportWriter.Write(report, folder);
+            Console.WriteLine();
+            Console.WriteLine(ReportWriter.Markdown(report));
+            Console.WriteLine($"Wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), folder)}/summary.md, summary.csv, per-image.csv");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,9 @@
+using System.CommandLine;
+using SrganWorkbench.Cli;
+
+// `srgan`: the workspace's command line. Each command is a thin layer over lib/.
+var root = new RootCommand("SRGAN Workbench: reproduce Ledig et al. (CVPR 2017) 4x super-resolution.");
+root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(DataCommand.Create());
+root.Subcommands.Add(DeviceCommand.Create());
+return CliErrors.Run(() => root.Parse(args).Invoke());

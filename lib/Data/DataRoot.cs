@@ -1,0 +1,47 @@
+namespace SrganWorkbench.Data;
+
+/// <summary>
+/// Where datasets and weights live. Data: <c>SRGAN_DATA</c>, else the repository's <c>data/</c>.
+/// Weights: <c>SRGAN_WEIGHTS</c>, else <c>weights/</c> beside <c>data/</c>'s parent. Each set
+/// sits in <c>&lt;root&gt;/&lt;name&gt;/HR/</c> as the manifest in <c>data/datasets.json</c> describes.
+/// </summary>
+public static class DataRoot
+{
+    public const string DataVariable = "SRGAN_DATA";
+    public const string WeightsVariable = "SRGAN_WEIGHTS";
+
+    /// <summary>The data root: the explicit one, else SRGAN_DATA, else &lt;repo&gt;/data.</summary>
+    public static string Resolve(string? explicitRoot = null)
+    {
+        string? root = explicitRoot ?? Environment.GetEnvironmentVariable(DataVariable);
+        if (!string.IsNullOrWhiteSpace(root)) return Path.GetFullPath(root);
+        return Path.Combine(RepositoryRoot(), "data");
+    }
+
+    /// <summary>The weights root: the explicit one, else SRGAN_WEIGHTS, else a 'weights' folder beside the data root.</summary>
+    public static string ResolveWeights(string? explicitRoot = null)
+    {
+        string? root = explicitRoot ?? Environment.GetEnvironmentVariable(WeightsVariable);
+        if (!string.IsNullOrWhiteSpace(root)) return Path.GetFullPath(root);
+        return Path.Combine(Path.GetDirectoryName(Resolve().TrimEnd(Path.DirectorySeparatorChar))!, "weights");
+    }
+
+    /// <summary>The repository's manifest file (data/datasets.json).</summary>
+    public static string ManifestPath() => Path.Combine(RepositoryRoot(), "data", "datasets.json");
+
+    /// <summary>
+    /// The workspace repository: the nearest folder above the current directory (or, failing
+    /// that, above this assembly) that holds both global.json and data/datasets.json.
+    /// </summary>
+    public static string RepositoryRoot()
+    {
+        foreach (string start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "global.json")) && File.Exists(Path.Combine(dir.FullName, "data", "datasets.json")))
+                    return dir.FullName;
+        }
+        throw new DirectoryNotFoundException(
+            $"Cannot find the SRGAN Workbench repository (a folder with global.json and data/datasets.json) above '{Directory.GetCurrentDirectory()}'. Run from inside the repository.");
+    }
+}

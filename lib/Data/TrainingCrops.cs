@@ -1,0 +1,161 @@
+using System.Threading.Channels;
+using SrganWorkbench.Imaging;
+
+namespace SrganWorkbench.Data;
+
+/// <summary>Options of the training-crop dataset; the defaults are the paper's (96 px HR, 4x, 16 per batch).</summary>
+public sealed record CropOptions
+{
+    public int HrSize { get; init; } = 96;
+    public int Scale { get; init; } = 4;
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Random horizontal flips, vertical flips and 90-degree rotations (the 8 symmetries of a square).</summary>
+    public bool Augment { get; init; } = true;
+    public long Seed { get; init; } = 0;
+    /// <summary>Degradation that makes the LR crop; parse with <see cref="Degradation.Parse"/>.</summary>
+    public string Degradation { get; init; } = "bicubic";
+    /// <summary>How many batches the background thread keeps ready.</summary>
+    public int Prefetch { get; init; } = 4;
+
+    public int LrSize => HrSize / Scale;
+}
+
+/// <summary>
+/// A batch of aligned crops as plain arrays (N x 3 x size x size, values in [0,1]), made off the
+/// training thread; the trainer turns it into tensors on its own thread.
+/// </summary>
+public sealed record CropBatch(long Index, int Count, int LrSize, int HrSize, float[] Lr, float[] Hr);
+
+/// <summary>
+/// Random aligned HR/LR crops from a folder (or folders) of training images, as the paper
+/// trains: 96x96 HR crops, 24x24 LR crops made on the fly from the HR image by the chosen
+/// degradation (bicubic by default), optionally flipped and rotated. Each HR crop starts on the
+/// LR grid, and its LR crop is computed as the matching region of the whole image's LR, so
+/// crops carry no artificial border effects.
+///
+/// Batch <c>i</c> depends only on (seed, i): any batch can be made again, in any order, on any
+/// thread, which makes prefetching and resumed runs exact. Decoded images are cached.
+/// </summary>
+public sealed class TrainingCrops
+{
+    readonly Lazy<RgbImage>[] _images;
+    readonly Degradation _degradation;
+    public CropOptions Options { get; }
+    public IReadOnlyList<string> Files { get; }
+    /// <summary>Files left out because they are smaller than one HR crop.</summary>
+    public IReadOnlyList<string> Skipped { get; }
+
+    public TrainingCrops(IEnumerable<string> imageFiles, CropOptions? options = null)
+    {
+        Options = options ?? new CropOptions();
+        if (Options.HrSize % Options.Scale != 0)
+            throw new ArgumentException($"HR crop size {Options.HrSize} is not divisible by the scale {Options.Scale}.");
+        if (Options.BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {Options.BatchSize}.");
+        _degradation = Degradation.Parse(Options.Degradation, Options.Scale);
+
+        var usable = new List<string>();
+        var skipped = new List<string>();
+        foreach (string file in imageFiles)
+        {
+            var (w, h) = ImageFile.ReadSize(file);
+            if (w - w % Options.Scale >= Options.HrSize && h - h % Options.Scale >= Options.HrSize) usable.Add(file);
+            else skipped.Add(file);
+        }
+        if (usable.Count == 0)
+            throw new ArgumentException($"No training image is at least {Options.HrSize}x{Options.HrSize} pixels ({skipped.Count} too small).");
+        Files = usable;
+        Skipped = skipped;
+        _images = usable.Select(f => new Lazy<RgbImage>(() => ImageFile.Read(f).ModCrop(Options.Scale))).ToArray();
+    }
+
+    /// <summary>Training crops from the image folders of the named sets under a data root.</summary>
+    public static TrainingCrops FromSets(IEnumerable<string> setNames, string? dataRoot = null, CropOptions? options = null)
+    {
+        var manifest = DatasetManifest.Load();
+        string root = DataRoot.Resolve(dataRoot);
+        var files = setNames.SelectMany(n => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, n, root))).ToList();
+        return new TrainingCrops(files, options);
+    }
+
+    /// <summary>Batch number <paramref name="index"/>: a pure function of (seed, index).</summary>
+    public CropBatch GetBatch(long index)
+    {
+        int n = Options.BatchSize, hrSize = Options.HrSize, lrSize = Options.LrSize, scale = Options.Scale;
+        var lr = new float[n * 3 * lrSize * lrSize];
+        var hr = new float[n * 3 * hrSize * hrSize];
+        var rng = SplitMix64.For(Options.Seed, index);
+        for (int i = 0; i < n; i++)
+        {
+            var image = _images[rng.Next(_images.Length)].Value;
+            int lx = rng.Next(image.Width / scale - lrSize + 1);
+            int ly = rng.Next(image.Height / scale - lrSize + 1);
+            int transform = Options.Augment ? rng.Next(8) : 0;
+            var lrCrop = _degradation.ApplyRegion(image, lx, ly, lrSize, lrSize);
+            var hrCrop = image.Crop(lx * scale, ly * scale, hrSize, hrSize);
+            WritePlanar(lrCrop, transform, lr.AsSpan(i * 3 * lrSize * lrSize, 3 * lrSize * lrSize));
+            WritePlanar(hrCrop, transform, hr.AsSpan(i * 3 * hrSize * hrSize, 3 * hrSize * hrSize));
+        }
+        return new CropBatch(index, n, lrSize, hrSize, lr, hr);
+    }
+
+    /// <summary>
+    /// Batches <paramref name="start"/>, start+1, ... made by a background thread that keeps
+    /// <see cref="CropOptions.Prefetch"/> batches ready, so the consumer never waits on decoding.
+    /// </summary>
+    public IEnumerable<CropBatch> Stream(long start = 0, CancellationToken cancel = default)
+    {
+        var channel = Channel.CreateBounded<CropBatch>(new BoundedChannelOptions(Math.Max(1, Options.Prefetch))
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var producer = new Thread(() =>
+        {
+            try
+            {
+                for (long i = start; !stop.IsCancellationRequested; i++)
+                    channel.Writer.WriteAsync(GetBatch(i), stop.Token).AsTask().GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) { }
+            catch (Exception e) { channel.Writer.TryComplete(e); return; }
+            channel.Writer.TryComplete();
+        })
+        { IsBackground = true, Name = "training-crops", Priority = ThreadPriority.AboveNormal };
+        producer.Start();
+        try
+        {
+            while (true)
+            {
+                CropBatch batch;
+                try
+                {
+                    if (!channel.Reader.WaitToReadAsync(cancel).AsTask().GetAwaiter().GetResult()) yield break;
+                    if (!channel.Reader.TryRead(out batch!)) continue;
+                }
+                catch (OperationCanceledException) { yield break; }
+                yield return batch;
+            }
+        }
+        finally
+        {
+            stop.Cancel();
+            producer.Join();
+        }
+    }
+
+    /// <summary>Writes an HWC uint8 crop as CHW floats in [0,1], applying one of the 8 square symmetries.</summary>
+    static void WritePlanar(RgbImage crop, int transform, Span<float> destination)
+    {
+        int size = crop.Width, plane = size * size;
+        bool transpose = (transform & 4) != 0, flipX = (transform & 1) != 0, flipY = (transform & 2) != 0;
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+            {
+                int sx = flipX ? size - 1 - x : x, sy = flipY ? size - 1 - y : y;
+                if (transpose) (sx, sy) = (sy, sx);
+                int src = (sy * size + sx) * 3;
+                for (int c = 0; c < 3; c++) destination[c * plane + y * size + x] = crop.Pixels[src + c] / 255f;
+            }
+    }
+}

@@ -1,0 +1,25 @@
+using SrganWorkbench.Metrics;
+
+namespace SrganWorkbench.Evaluation;
+
+/// <summary>Where the LR inputs of an evaluation come from.</summary>
+public enum LrSource
+{
+    /// <summary>Made here from the modcropped HR by the degradation (MATLAB-exact bicubic by default).</summary>
+    Generated,
+    /// <summary>The MATLAB-made files in &lt;data&gt;/extra/matlab_bicubic_x4/&lt;set&gt; (Set5 and Set14 only).</summary>
+    Matlab,
+}
+
+/// <summary>How to evaluate: the paper's protocol by default.</summary>
+public sealed record EvaluationOptions
+{
+    public int Scale { get; init; } = 4;
+    public MetricOptions Metrics { get; init; } = MetricOptions.Paper();
+    public string Degradation { get; init; } = "bicubic";
+    public LrSource LrSource { get; init; } = LrSource.Generated;
+    public bool ComputeNiqe { get; init; } = true;
+    /// <summary>Where to save SR images (one folder per set and method), or null for none.</summary>
+    public string? SaveImagesTo { get; init; }
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+}

@@ -1,0 +1,76 @@
+using System.Collections.Concurrent;
+using SrganWorkbench.Data;
+using SrganWorkbench.Imaging;
+using SrganWorkbench.Metrics;
+
+namespace SrganWorkbench.Evaluation;
+
+/// <summary>
+/// Runs the paper's evaluation: for every HR image of a test set, modcrop to the scale, make
+/// (or read) the LR image, super-resolve it, and score the result against the HR image.
+/// </summary>
+public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoot = null)
+{
+    readonly EvaluationOptions _options = options ?? new EvaluationOptions();
+    readonly string _dataRoot = DataRoot.Resolve(dataRoot);
+    Niqe? _niqe;
+
+    public EvaluationOptions Options => _options;
+
+    /// <summary>Scores every method on every set, images in parallel (a resolver must allow that,
+    /// or the caller sets <see cref="EvaluationOptions.MaxParallelism"/> to 1).</summary>
+    public IReadOnlyList<ImageScore> Run(IReadOnlyList<ISuperResolver> methods, IReadOnlyList<string> sets,
+        IProgress<string>? progress = null, CancellationToken cancel = default)
+    {
+        var manifest = DatasetManifest.Load();
+        var niqe = _options.ComputeNiqe ? (_niqe ??= Niqe.Load(NiqeParameterFile(manifest))) : null;
+        var degradation = Degradation.Parse(_options.Degradation, _options.Scale);
+        var results = new List<ImageScore>();
+        foreach (string set in sets)
+        {
+            string folder = DatasetVerifier.RequireFolder(manifest, set, _dataRoot);
+            var files = ImageFolder.List(folder);
+            string? matlabFolder = _options.LrSource == LrSource.Matlab ? MatlabLrFolder(manifest, set) : null;
+            foreach (var method in methods)
+            {
+                if (method.Scale != _options.Scale)
+                    throw new ArgumentException($"Method '{method.Name}' upscales by {method.Scale}, but the evaluation scale is {_options.Scale}.");
+                var scores = new ConcurrentBag<ImageScore>();
+                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancel }, file =>
+                {
+                    var hr = ImageFile.Read(file).ModCrop(_options.Scale);
+                    var lr = matlabFolder == null ? degradation.Apply(hr) : ImageFile.Read(Path.Combine(matlabFolder, Path.GetFileName(file)));
+                    var sr = method.Upscale(lr);
+                    if (sr.Width != hr.Width || sr.Height != hr.Height)
+                        throw new InvalidOperationException($"{method.Name} made a {sr.Width}x{sr.Height} image from {file}, expected {hr.Width}x{hr.Height}.");
+                    if (_options.SaveImagesTo != null)
+                        ImageFile.WritePng(Path.Combine(_options.SaveImagesTo, set, method.Name, Path.ChangeExtension(Path.GetFileName(file), ".png")), sr);
+                    int channels = ImageFile.ReadChannels(file);
+                    double? rawGray = channels <= 2
+                        ? Psnr.Compute(sr, hr, _options.Metrics with { Channel = MetricChannel.Rgb })
+                        : null;
+                    scores.Add(new ImageScore(set, method.Name, Path.GetFileName(file), hr.Width, hr.Height, channels,
+                        Psnr.Compute(sr, hr, _options.Metrics), Ssim.Compute(sr, hr, _options.Metrics),
+                        niqe?.Compute(sr, _options.Metrics.CropBorder), rawGray));
+                });
+                var ordered = scores.OrderBy(s => s.Image, StringComparer.Ordinal).ToList();
+                results.AddRange(ordered);
+                progress?.Report($"{set} / {method.Name}: {ordered.Count} images, PSNR {ordered.Average(s => s.Psnr):F3} dB, SSIM {ordered.Average(s => s.Ssim):F4}" +
+                    (niqe != null ? $", NIQE {ordered.Average(s => s.Niqe!.Value):F3}" : ""));
+            }
+        }
+        return results;
+    }
+
+    string NiqeParameterFile(DatasetManifest manifest)
+        => Path.Combine(DatasetVerifier.RequireFolder(manifest, "NIQE", _dataRoot), "niqe_pris_params.npz");
+
+    string MatlabLrFolder(DatasetManifest manifest, string set)
+    {
+        string name = $"MATLAB-LR-x4-{set}";
+        if (!manifest.Datasets.Any(d => d.Name == name))
+            throw new ArgumentException($"No MATLAB-made LR images for {set}; they exist for Set5 and Set14 only. Use the generated LR instead.");
+        if (_options.Scale != 4) throw new ArgumentException("The MATLAB-made LR images are 4x; use --scale 4.");
+        return DatasetVerifier.RequireFolder(manifest, name, _dataRoot);
+    }
+}
