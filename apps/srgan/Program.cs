@@ -6,4 +6,5 @@ var root = new RootCommand("SRGAN Workbench: reproduce Ledig et al. (CVPR 2017) 
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(DeviceCommand.Create());
-return CliErrors.Run(() => root.Parse(args).Invoke());
+// The library's expected errors become one line and exit code 2 (CliErrors), not a stack trace.
+return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));

@@ -89,7 +89,9 @@ public sealed class TrainingCrops
             var image = _images[rng.Next(_images.Length)].Value;
             int lx = rng.Next(image.Width / scale - lrSize + 1);
             int ly = rng.Next(image.Height / scale - lrSize + 1);
-            int transform = Options.Augment ? rng.Next(8) : 0;
+            // Always drawn, so that crops are the same with augmentation on or off.
+            int transform = rng.Next(8);
+            if (!Options.Augment) transform = 0;
             var lrCrop = _degradation.ApplyRegion(image, lx, ly, lrSize, lrSize);
             var hrCrop = image.Crop(lx * scale, ly * scale, hrSize, hrSize);
             WritePlanar(lrCrop, transform, lr.AsSpan(i * 3 * lrSize * lrSize, 3 * lrSize * lrSize));

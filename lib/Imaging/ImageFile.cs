@@ -103,18 +103,28 @@ public static class ImageFile
             throw new ImageFileException(path, "image has an alpha channel, and the alpha policy is Reject.");
 
         int bitDepth = codec.EncodedFormat == SKEncodedImageFormat.Png && PngBitDepth(bytes) == 16 ? 16 : 8;
-        var colorType = bitDepth == 16 ? SKColorType.Rgba16161616 : SKColorType.Rgba8888;
-        var target = new SKImageInfo(w, h, colorType, SKAlphaType.Unpremul); // no colour space: no conversion
-        var pixels = new byte[target.BytesSize];
-        SKCodecResult result;
-        unsafe
+        byte[] pixels;
+        if (bitDepth == 16)
         {
-            fixed (byte* p = pixels) result = codec.GetPixels(target, (IntPtr)p);
+            // Skia decodes 16-bit PNGs only to 8 bits or half floats; read them exactly ourselves.
+            var (_, _, rgba16, _) = Png16Decoder.Decode(bytes, path);
+            pixels = new byte[rgba16.Length * 2];
+            for (int i = 0; i < rgba16.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(pixels.AsSpan(2 * i), rgba16[i]);
         }
-        if (result != SKCodecResult.Success)
-            throw new ImageFileException(path, result == SKCodecResult.IncompleteInput
-                ? "the file is truncated (the decoder ran out of data)."
-                : $"the image data could not be decoded ({result}).");
+        else
+        {
+            var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul); // no colour space: no conversion
+            pixels = new byte[target.BytesSize];
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* p = pixels) result = codec.GetPixels(target, (IntPtr)p);
+            }
+            if (result != SKCodecResult.Success)
+                throw new ImageFileException(path, result == SKCodecResult.IncompleteInput
+                    ? "the file is truncated (the decoder ran out of data)."
+                    : $"the image data could not be decoded ({result}).");
+        }
 
         int bytesPerSample = bitDepth / 8;
         var rgb = new byte[w * h * 3 * bytesPerSample];

@@ -49,10 +49,6 @@ public static class MatlabResize
         public required double[] Weights { get; init; }
     }
 
-    /// <summary>Whether uint8 images are rounded to uint8 between the two passes, as MATLAB's
-    /// mex (whose output class is the input's) does. Settable only for the tests that show it.</summary>
-    internal static bool RoundBetweenPasses { get; set; } = true;
-
     static readonly ConcurrentDictionary<(int, int, double, ResizeKernel, bool, ResizeBorder), Contributions> Cache = new();
 
     /// <summary>The output size MATLAB gives for a scale: ceil(scale * size).</summary>
@@ -144,12 +140,20 @@ public static class MatlabResize
         ResizeBorder border = DefaultBorder)
         => Resize(image, outWidth, outHeight, (double)outWidth / image.Width, (double)outHeight / image.Height, kernel, border);
 
-    static RgbImage Resize(RgbImage image, int outWidth, int outHeight, double scaleX, double scaleY, ResizeKernel kernel, ResizeBorder border)
+    static RgbImage Resize(RgbImage image, int outWidth, int outHeight, double scaleX, double scaleY, ResizeKernel kernel, ResizeBorder border,
+        bool roundBetweenPasses = true)
     {
         var region = ResizeRegion(ToDouble(image), image.Width, image.Height, 3, scaleX, scaleY, outWidth, outHeight,
-            0, 0, outWidth, outHeight, kernel, border, roundToUInt8: true);
+            0, 0, outWidth, outHeight, kernel, border, roundToUInt8: true, roundBetweenPasses);
         return FromDouble(region, outWidth, outHeight);
     }
+
+    /// <summary>
+    /// Like <c>Resize(image, scale, ...)</c> but without the uint8 rounding between the passes
+    /// that MATLAB's mex does (its output class is its input's); for the tests that show it matters.
+    /// </summary>
+    internal static RgbImage ResizeWithoutIntermediateRounding(RgbImage image, double scale, ResizeKernel kernel, ResizeBorder border)
+        => Resize(image, OutputLength(image.Width, scale), OutputLength(image.Height, scale), scale, scale, kernel, border, roundBetweenPasses: false);
 
     /// <summary>
     /// The rectangle (x, y, width, height) of <c>imresize(A, scale)</c>, computed without resizing
@@ -180,7 +184,7 @@ public static class MatlabResize
 
     static double[] ResizeRegion(double[] src, int width, int height, int channels, double scaleX, double scaleY,
         int outWidth, int outHeight, int x0, int y0, int regionW, int regionH,
-        ResizeKernel kernel, ResizeBorder border, bool roundToUInt8)
+        ResizeKernel kernel, ResizeBorder border, bool roundToUInt8, bool roundBetweenPasses = true)
     {
         var along_x = GetContributions(width, outWidth, scaleX, kernel, border);
         var along_y = GetContributions(height, outHeight, scaleY, kernel, border);
@@ -190,13 +194,13 @@ public static class MatlabResize
         {
             // Pass 1 along the height, over just the input columns that pass 2 reads.
             var (c0, c1) = Span(along_x, x0, regionW);
-            var mid = PassAlongHeight(src, width, channels, c0, c1 - c0, along_y, y0, regionH, roundToUInt8 && RoundBetweenPasses);
+            var mid = PassAlongHeight(src, width, channels, c0, c1 - c0, along_y, y0, regionH, roundToUInt8 && roundBetweenPasses);
             return PassAlongWidth(mid, c1 - c0, channels, along_x, x0, regionW, c0, roundToUInt8);
         }
         else
         {
             var (r0, r1) = Span(along_y, y0, regionH);
-            var mid = PassAlongWidth(Rows(src, width, channels, r0, r1 - r0), width, channels, along_x, x0, regionW, 0, roundToUInt8 && RoundBetweenPasses);
+            var mid = PassAlongWidth(Rows(src, width, channels, r0, r1 - r0), width, channels, along_x, x0, regionW, 0, roundToUInt8 && roundBetweenPasses);
             return PassAlongHeight(mid, regionW, channels, 0, regionW, along_y, y0, regionH, roundToUInt8, rowOffset: r0);
         }
     }

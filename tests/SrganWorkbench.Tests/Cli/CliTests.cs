@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using SrganWorkbench.Data;
+
+namespace SrganWorkbench.Tests.Cli;
+
+/// <summary>The srgan command as a user runs it: a separate process, real arguments, exit codes.</summary>
+public class CliTests
+{
+    static (int Code, string Out, string Err) Srgan(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataRoot.RepositoryRoot() };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "srgan.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment[DataRoot.DataVariable] = SharedData.Root;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(300_000), "srgan did not finish within 5 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Eval_writes_the_tables()
+    {
+        using var temp = new SharedData.TempFolder();
+        var (code, stdout, stderr) = Srgan("eval", "--method", "bicubic", "--sets", "Set5", "--no-niqe", "--out", temp.Path);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Set5 / bicubic: 5 images, PSNR 28.418 dB", stdout);
+        Assert.Contains("| Set5 | bicubic | 5 | 28.42 | 28.43 | -0.012 |", File.ReadAllText(Path.Combine(temp.Path, "summary.md")));
+    }
+
+    [Fact]
+    public void Bad_arguments_give_one_clear_error()
+    {
+        var unknownSet = Srgan("eval", "--sets", "Urban100", "--no-niqe", "--out", Path.GetTempPath());
+        Assert.Equal(2, unknownSet.Code);
+        Assert.Contains("error: Unknown dataset 'Urban100'", unknownSet.Err);
+
+        var unknownMethod = Srgan("eval", "--method", "lanczos", "--sets", "Set5");
+        Assert.Equal(2, unknownMethod.Code);
+        Assert.Contains("Unknown interpolation method 'lanczos'", unknownMethod.Err);
+
+        var badLr = Srgan("eval", "--lr", "file", "--sets", "Set5");
+        Assert.Equal(2, badLr.Code);
+        Assert.Contains("--lr 'file'", badLr.Err);
+    }
+
+    [Fact]
+    public void Verify_reports_missing_sets_and_exits_non_zero()
+    {
+        using var temp = new SharedData.TempFolder();
+        var (code, stdout, _) = Srgan("data", "verify", "--sets", "Set5", "--data", temp.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("Set5: MISSING", stdout);
+        Assert.Contains("What to do: download it from", stdout);
+
+        var ok = Srgan("data", "verify", "--sets", "Set5,Set14", "--quick");
+        Assert.Equal(0, ok.Code);
+        Assert.Contains("All 2 datasets OK.", ok.Out);
+    }
+
+    [Fact]
+    public void Device_reports_the_cpu()
+    {
+        var (code, stdout, _) = Srgan("device", "--device", "cpu");
+        Assert.Equal(0, code);
+        Assert.Contains("torch device: CPU", stdout);
+    }
+}

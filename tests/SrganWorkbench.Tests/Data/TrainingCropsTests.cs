@@ -1,0 +1,137 @@
+using SrganWorkbench.Data;
+using SrganWorkbench.Imaging;
+
+namespace SrganWorkbench.Tests.Data;
+
+public class TrainingCropsTests
+{
+    static IReadOnlyList<string> Set5() => ImageFolder.List(SharedData.Set("Set5"));
+
+    [Fact]
+    public void Batches_have_the_papers_shapes_and_value_range()
+    {
+        var crops = new TrainingCrops(Set5(), new CropOptions { Seed = 1 });
+        var batch = crops.GetBatch(0);
+        Assert.Equal((16, 24, 96), (batch.Count, batch.LrSize, batch.HrSize));
+        Assert.Equal(16 * 3 * 24 * 24, batch.Lr.Length);
+        Assert.Equal(16 * 3 * 96 * 96, batch.Hr.Length);
+        Assert.All(batch.Hr, v => Assert.InRange(v, 0f, 1f));
+        Assert.Contains(batch.Hr, v => v > 0.5f);
+    }
+
+    [Fact]
+    public void A_batch_depends_only_on_seed_and_index()
+    {
+        var a = new TrainingCrops(Set5(), new CropOptions { Seed = 42 });
+        var b = new TrainingCrops(Set5(), new CropOptions { Seed = 42 });
+        Assert.Equal(a.GetBatch(7).Hr, b.GetBatch(7).Hr);
+        Assert.Equal(a.GetBatch(7).Lr, b.GetBatch(7).Lr);
+        Assert.NotEqual(a.GetBatch(7).Hr, a.GetBatch(8).Hr);
+        Assert.NotEqual(a.GetBatch(7).Hr, new TrainingCrops(Set5(), new CropOptions { Seed = 43 }).GetBatch(7).Hr);
+    }
+
+    [Fact]
+    public void Lr_crop_is_the_matching_region_of_the_whole_image_lr()
+    {
+        string file = Path.Combine(SharedData.Set("Set5"), "woman.png");
+        var crops = new TrainingCrops([file], new CropOptions { Seed = 3, Augment = false, BatchSize = 4 });
+        var hr = ImageFile.Read(file).ModCrop(4);
+        var wholeLr = MatlabResize.Resize(hr, 0.25);
+        var batch = crops.GetBatch(0);
+        for (int i = 0; i < batch.Count; i++)
+        {
+            var hrCrop = FromPlanar(batch.Hr, i, 96);
+            var lrCrop = FromPlanar(batch.Lr, i, 24);
+            var (x, y) = Locate(hr, hrCrop);
+            Assert.True(x % 4 == 0 && y % 4 == 0, $"HR crop at ({x},{y}) is not on the LR grid");
+            Assert.Equal(wholeLr.Crop(x / 4, y / 4, 24, 24).Pixels, lrCrop.Pixels);
+        }
+    }
+
+    [Fact]
+    public void Augmentation_applies_the_same_symmetry_to_lr_and_hr()
+    {
+        var plain = new TrainingCrops(Set5(), new CropOptions { Seed = 5, Augment = false }).GetBatch(3);
+        var augmented = new TrainingCrops(Set5(), new CropOptions { Seed = 5, Augment = true }).GetBatch(3);
+        int nonIdentity = 0;
+        for (int i = 0; i < plain.Count; i++)
+        {
+            var hrPlain = FromPlanar(plain.Hr, i, 96);
+            var hrAug = FromPlanar(augmented.Hr, i, 96);
+            int t = Enumerable.Range(0, 8).First(k => Transform(hrPlain, k).Pixels.SequenceEqual(hrAug.Pixels));
+            Assert.Equal(Transform(FromPlanar(plain.Lr, i, 24), t).Pixels, FromPlanar(augmented.Lr, i, 24).Pixels);
+            if (t != 0) nonIdentity++;
+        }
+        Assert.True(nonIdentity > 0);
+    }
+
+    [Fact]
+    public void Prefetched_stream_yields_the_same_batches_in_order()
+    {
+        var crops = new TrainingCrops(Set5(), new CropOptions { Seed = 9, Prefetch = 2 });
+        var streamed = crops.Stream(start: 5).Take(4).ToList();
+        Assert.Equal([5L, 6, 7, 8], streamed.Select(b => b.Index));
+        for (int k = 0; k < 4; k++) Assert.Equal(crops.GetBatch(5 + k).Hr, streamed[k].Hr);
+    }
+
+    [Fact]
+    public void Stream_stops_when_cancelled()
+    {
+        var crops = new TrainingCrops(Set5(), new CropOptions { Seed = 9, BatchSize = 2 });
+        using var cancel = new CancellationTokenSource();
+        int n = 0;
+        foreach (var _ in crops.Stream(0, cancel.Token)) { if (++n == 3) cancel.Cancel(); }
+        Assert.Equal(3, n);
+    }
+
+    [Fact]
+    public void Images_smaller_than_a_crop_are_skipped_and_reported()
+    {
+        var crops = new TrainingCrops(ImageFolder.List(SharedData.Set("T91")));
+        Assert.Equal(["t20.png"], crops.Skipped.Select(Path.GetFileName));
+        Assert.Equal(90, crops.Files.Count);
+        var e = Assert.Throws<ArgumentException>(() => new TrainingCrops(crops.Skipped));
+        Assert.Contains("96x96", e.Message);
+    }
+
+    [Fact]
+    public void Gaussian_degradation_is_used_when_chosen()
+    {
+        var bicubic = new TrainingCrops(Set5(), new CropOptions { Seed = 2 }).GetBatch(0);
+        var gaussian = new TrainingCrops(Set5(), new CropOptions { Seed = 2, Degradation = "gaussian" }).GetBatch(0);
+        Assert.Equal(bicubic.Hr, gaussian.Hr);
+        Assert.NotEqual(bicubic.Lr, gaussian.Lr);
+    }
+
+    static RgbImage FromPlanar(float[] data, int item, int size)
+    {
+        var image = new RgbImage(size, size);
+        int plane = size * size, offset = item * 3 * plane;
+        for (int p = 0; p < plane; p++)
+            for (int c = 0; c < 3; c++) image.Pixels[p * 3 + c] = (byte)Math.Round(data[offset + c * plane + p] * 255);
+        return image;
+    }
+
+    static (int X, int Y) Locate(RgbImage whole, RgbImage crop)
+    {
+        for (int y = 0; y + crop.Height <= whole.Height; y++)
+            for (int x = 0; x + crop.Width <= whole.Width; x++)
+                if (whole[y, x, 0] == crop[0, 0, 0] && whole.Crop(x, y, crop.Width, crop.Height).Pixels.SequenceEqual(crop.Pixels)) return (x, y);
+        throw new Xunit.Sdk.XunitException("crop not found in the image");
+    }
+
+    /// <summary>The 8 symmetries, independently of the dataset's code: bit 0 flips x, bit 1 flips y, bit 2 transposes.</summary>
+    static RgbImage Transform(RgbImage image, int t)
+    {
+        int n = image.Width;
+        var result = new RgbImage(n, n);
+        for (int y = 0; y < n; y++)
+            for (int x = 0; x < n; x++)
+            {
+                int sx = (t & 1) != 0 ? n - 1 - x : x, sy = (t & 2) != 0 ? n - 1 - y : y;
+                if ((t & 4) != 0) (sx, sy) = (sy, sx);
+                for (int c = 0; c < 3; c++) result[y, x, c] = image[sy, sx, c];
+            }
+        return result;
+    }
+}

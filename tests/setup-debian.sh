@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests need, only those missing. Idempotent; needs root (or
+# sudo) only when something is missing. Used by .ci/run and named in README.
+set -euo pipefail
+packages=(libfontconfig1)   # SkiaSharp's native library links against fontconfig
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "Installing: ${missing[*]}"
+  sudo=""; [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! command -v dotnet >/dev/null; then
+  echo "The .NET 10 SDK is required (see global.json): https://dotnet.microsoft.com/download" >&2
+  exit 1
+fi
