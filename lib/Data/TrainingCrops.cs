@@ -16,6 +16,8 @@ public sealed record CropOptions
     public string Degradation { get; init; } = "bicubic";
     /// <summary>How many batches the background thread keeps ready.</summary>
     public int Prefetch { get; init; } = 4;
+    /// <summary>Threads that make the items of one batch (results do not depend on it).</summary>
+    public int Workers { get; init; } = Environment.ProcessorCount;
 
     public int LrSize => HrSize / Scale;
 }
@@ -39,6 +41,7 @@ public sealed record CropBatch(long Index, int Count, int LrSize, int HrSize, fl
 public sealed class TrainingCrops
 {
     readonly Lazy<RgbImage>[] _images;
+    readonly (int Width, int Height)[] _sizes; // after modcrop, known without decoding
     readonly Degradation _degradation;
     public CropOptions Options { get; }
     public IReadOnlyList<string> Files { get; }
@@ -54,16 +57,22 @@ public sealed class TrainingCrops
         _degradation = Degradation.Parse(Options.Degradation, Options.Scale);
 
         var usable = new List<string>();
+        var sizes = new List<(int, int)>();
         var skipped = new List<string>();
         foreach (string file in imageFiles)
         {
             var (w, h) = ImageFile.ReadSize(file);
-            if (w - w % Options.Scale >= Options.HrSize && h - h % Options.Scale >= Options.HrSize) usable.Add(file);
+            if (w - w % Options.Scale >= Options.HrSize && h - h % Options.Scale >= Options.HrSize)
+            {
+                usable.Add(file);
+                sizes.Add((w - w % Options.Scale, h - h % Options.Scale));
+            }
             else skipped.Add(file);
         }
         if (usable.Count == 0)
             throw new ArgumentException($"No training image is at least {Options.HrSize}x{Options.HrSize} pixels ({skipped.Count} too small).");
         Files = usable;
+        _sizes = sizes.ToArray();
         Skipped = skipped;
         _images = usable.Select(f => new Lazy<RgbImage>(() => ImageFile.Read(f).ModCrop(Options.Scale))).ToArray();
     }
@@ -83,20 +92,29 @@ public sealed class TrainingCrops
         int n = Options.BatchSize, hrSize = Options.HrSize, lrSize = Options.LrSize, scale = Options.Scale;
         var lr = new float[n * 3 * lrSize * lrSize];
         var hr = new float[n * 3 * hrSize * hrSize];
+        // Every random choice is drawn first, in order, so the items can then be made in parallel
+        // (decoding dominates a batch whose images are not cached yet) with the same result.
         var rng = SplitMix64.For(Options.Seed, index);
+        var picks = new (int Image, int X, int Y, int Transform)[n];
         for (int i = 0; i < n; i++)
         {
-            var image = _images[rng.Next(_images.Length)].Value;
-            int lx = rng.Next(image.Width / scale - lrSize + 1);
-            int ly = rng.Next(image.Height / scale - lrSize + 1);
+            int imageIndex = rng.Next(_images.Length);
+            var (w, h) = _sizes[imageIndex];
+            int lx = rng.Next(w / scale - lrSize + 1);
+            int ly = rng.Next(h / scale - lrSize + 1);
             // Always drawn, so that crops are the same with augmentation on or off.
             int transform = rng.Next(8);
-            if (!Options.Augment) transform = 0;
+            picks[i] = (imageIndex, lx, ly, Options.Augment ? transform : 0);
+        }
+        Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Options.Workers }, i =>
+        {
+            var (imageIndex, lx, ly, transform) = picks[i];
+            var image = _images[imageIndex].Value;
             var lrCrop = _degradation.ApplyRegion(image, lx, ly, lrSize, lrSize);
             var hrCrop = image.Crop(lx * scale, ly * scale, hrSize, hrSize);
             WritePlanar(lrCrop, transform, lr.AsSpan(i * 3 * lrSize * lrSize, 3 * lrSize * lrSize));
             WritePlanar(hrCrop, transform, hr.AsSpan(i * 3 * hrSize * hrSize, 3 * hrSize * hrSize));
-        }
+        });
         return new CropBatch(index, n, lrSize, hrSize, lr, hr);
     }
 

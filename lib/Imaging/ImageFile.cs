@@ -128,6 +128,16 @@ public static class ImageFile
 
         int bytesPerSample = bitDepth / 8;
         var rgb = new byte[w * h * 3 * bytesPerSample];
+        if (bitDepth == 8 && (alpha != AlphaPolicy.CompositeOnWhite || !hasAlpha))
+        {
+            for (int p = 0, q = 0; p < rgb.Length; p += 3, q += 4) // the common case: drop alpha
+            {
+                rgb[p] = pixels[q];
+                rgb[p + 1] = pixels[q + 1];
+                rgb[p + 2] = pixels[q + 2];
+            }
+            return (w, h, rgb, bitDepth);
+        }
         for (int p = 0; p < w * h; p++)
         {
             if (bitDepth == 8)

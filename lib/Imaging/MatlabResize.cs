@@ -142,11 +142,7 @@ public static class MatlabResize
 
     static RgbImage Resize(RgbImage image, int outWidth, int outHeight, double scaleX, double scaleY, ResizeKernel kernel, ResizeBorder border,
         bool roundBetweenPasses = true)
-    {
-        var region = ResizeRegion(ToDouble(image), image.Width, image.Height, 3, scaleX, scaleY, outWidth, outHeight,
-            0, 0, outWidth, outHeight, kernel, border, roundToUInt8: true, roundBetweenPasses);
-        return FromDouble(region, outWidth, outHeight);
-    }
+        => ResizeRegion(image, outWidth, outHeight, scaleX, scaleY, 0, 0, outWidth, outHeight, kernel, border, roundBetweenPasses);
 
     /// <summary>
     /// Like <c>Resize(image, scale, ...)</c> but without the uint8 rounding between the passes
@@ -162,13 +158,23 @@ public static class MatlabResize
     /// </summary>
     public static RgbImage ResizeRegion(RgbImage image, double scale, int x, int y, int width, int height,
         ResizeKernel kernel = ResizeKernel.Bicubic, ResizeBorder border = DefaultBorder)
+        => ResizeRegion(image, OutputLength(image.Width, scale), OutputLength(image.Height, scale), scale, scale, x, y, width, height, kernel, border, true);
+
+    static RgbImage ResizeRegion(RgbImage image, int outW, int outH, double scaleX, double scaleY, int x, int y, int width, int height,
+        ResizeKernel kernel, ResizeBorder border, bool roundBetweenPasses)
     {
-        int outW = OutputLength(image.Width, scale), outH = OutputLength(image.Height, scale);
         if (x < 0 || y < 0 || width <= 0 || height <= 0 || x + width > outW || y + height > outH)
             throw new ArgumentOutOfRangeException(nameof(x), $"Region {width}x{height} at ({x},{y}) is outside the {outW}x{outH} resized image.");
-        var region = ResizeRegion(ToDouble(image), image.Width, image.Height, 3, scale, scale, outW, outH,
-            x, y, width, height, kernel, border, roundToUInt8: true);
-        return FromDouble(region, width, height);
+        var alongX = GetContributions(image.Width, outW, scaleX, kernel, border);
+        var alongY = GetContributions(image.Height, outH, scaleY, kernel, border);
+        // Only the input pixels the region reads, as doubles.
+        var (c0, c1) = Span(alongX, x, width);
+        var (r0, r1) = Span(alongY, y, height);
+        var window = new Window(new double[(r1 - r0) * (c1 - c0) * 3], c0, r0, c1 - c0, r1 - r0, 3);
+        for (int r = r0; r < r1; r++)
+            for (int i = 0; i < (c1 - c0) * 3; i++) window.Data[((r - r0) * (c1 - c0)) * 3 + i] = image.Pixels[(r * image.Width + c0) * 3 + i];
+        var result = Passes(window, alongX, alongY, scaleX, scaleY, x, y, width, height, round: true, roundBetweenPasses);
+        return FromDouble(result.Data, width, height);
     }
 
     /// <summary>
@@ -179,30 +185,22 @@ public static class MatlabResize
         ResizeKernel kernel = ResizeKernel.Bicubic, ResizeBorder border = DefaultBorder)
     {
         int outW = OutputLength(width, scale), outH = OutputLength(height, scale);
-        return ResizeRegion(samples, width, height, channels, scale, scale, outW, outH, 0, 0, outW, outH, kernel, border, roundToUInt8: false);
+        var alongX = GetContributions(width, outW, scale, kernel, border);
+        var alongY = GetContributions(height, outH, scale, kernel, border);
+        return Passes(new Window(samples, 0, 0, width, height, channels), alongX, alongY, scale, scale, 0, 0, outW, outH, round: false, false).Data;
     }
 
-    static double[] ResizeRegion(double[] src, int width, int height, int channels, double scaleX, double scaleY,
-        int outWidth, int outHeight, int x0, int y0, int regionW, int regionH,
-        ResizeKernel kernel, ResizeBorder border, bool roundToUInt8, bool roundBetweenPasses = true)
-    {
-        var along_x = GetContributions(width, outWidth, scaleX, kernel, border);
-        var along_y = GetContributions(height, outHeight, scaleY, kernel, border);
-        bool rowsFirst = scaleY <= scaleX; // MATLAB: sort(scale) is stable, so rows first on a tie
+    /// <summary>A rectangle of samples (H x W x channels) whose top-left sits at (X0, Y0) of its image.</summary>
+    readonly record struct Window(double[] Data, int X0, int Y0, int Width, int Height, int Channels);
 
-        if (rowsFirst)
-        {
-            // Pass 1 along the height, over just the input columns that pass 2 reads.
-            var (c0, c1) = Span(along_x, x0, regionW);
-            var mid = PassAlongHeight(src, width, channels, c0, c1 - c0, along_y, y0, regionH, roundToUInt8 && roundBetweenPasses);
-            return PassAlongWidth(mid, c1 - c0, channels, along_x, x0, regionW, c0, roundToUInt8);
-        }
-        else
-        {
-            var (r0, r1) = Span(along_y, y0, regionH);
-            var mid = PassAlongWidth(Rows(src, width, channels, r0, r1 - r0), width, channels, along_x, x0, regionW, 0, roundToUInt8 && roundBetweenPasses);
-            return PassAlongHeight(mid, regionW, channels, 0, regionW, along_y, y0, regionH, roundToUInt8, rowOffset: r0);
-        }
+    /// <summary>The two 1-D passes in MATLAB's order: the dimension with the smaller scale first, rows on a tie.</summary>
+    static Window Passes(Window source, Contributions alongX, Contributions alongY, double scaleX, double scaleY,
+        int x, int y, int width, int height, bool round, bool roundBetweenPasses)
+    {
+        bool rowsFirst = scaleY <= scaleX; // MATLAB: sort(scale) is stable
+        return rowsFirst
+            ? AlongWidth(AlongHeight(source, alongY, y, height, round && roundBetweenPasses), alongX, x, width, round)
+            : AlongHeight(AlongWidth(source, alongX, x, width, round && roundBetweenPasses), alongY, y, height, round);
     }
 
     /// <summary>Smallest input range [lo, hi) touched by output samples [start, start+count).</summary>
@@ -219,57 +217,44 @@ public static class MatlabResize
         return (lo, hi);
     }
 
-    static double[] Rows(double[] src, int width, int channels, int r0, int count)
-        => src.AsSpan(r0 * width * channels, count * width * channels).ToArray();
-
-    /// <summary>Output rows [y0, y0+rows) from input columns [c0, c0+cols); input rows are
-    /// addressed relative to <paramref name="rowOffset"/>.</summary>
-    static double[] PassAlongHeight(double[] src, int srcWidth, int channels, int c0, int cols,
-        Contributions c, int y0, int rows, bool round, int rowOffset = 0)
+    /// <summary>Output rows [y0, y0+rows) for every column of the source window.</summary>
+    static Window AlongHeight(Window src, Contributions c, int y0, int rows, bool round)
     {
-        var dst = new double[rows * cols * channels];
+        int cols = src.Width, ch = src.Channels;
+        var dst = new double[rows * cols * ch];
         for (int oy = 0; oy < rows; oy++)
         {
             int i = y0 + oy;
             for (int ox = 0; ox < cols; ox++)
-                for (int ch = 0; ch < channels; ch++)
+                for (int k = 0; k < ch; k++)
                 {
                     double sum = 0;
                     for (int t = 0; t < c.Taps; t++)
-                        sum += c.Weights[i * c.Taps + t] * src[((c.Indices[i * c.Taps + t] - rowOffset) * srcWidth + c0 + ox) * channels + ch];
-                    dst[(oy * cols + ox) * channels + ch] = round ? RgbImage.RoundToByte(sum) : sum;
+                        sum += c.Weights[i * c.Taps + t] * src.Data[((c.Indices[i * c.Taps + t] - src.Y0) * cols + ox) * ch + k];
+                    dst[(oy * cols + ox) * ch + k] = round ? RgbImage.RoundToByte(sum) : sum;
                 }
         }
-        return dst;
+        return new Window(dst, src.X0, y0, cols, rows, ch);
     }
 
-    /// <summary>Output columns [x0, x0+cols) of every row; input columns are addressed relative
-    /// to <paramref name="colOffset"/>.</summary>
-    static double[] PassAlongWidth(double[] src, int srcWidth, int channels, Contributions c, int x0, int cols,
-        int colOffset, bool round)
+    /// <summary>Output columns [x0, x0+cols) for every row of the source window.</summary>
+    static Window AlongWidth(Window src, Contributions c, int x0, int cols, bool round)
     {
-        int rows = src.Length / (srcWidth * channels);
-        var dst = new double[rows * cols * channels];
+        int rows = src.Height, ch = src.Channels;
+        var dst = new double[rows * cols * ch];
         for (int oy = 0; oy < rows; oy++)
             for (int ox = 0; ox < cols; ox++)
             {
                 int i = x0 + ox;
-                for (int ch = 0; ch < channels; ch++)
+                for (int k = 0; k < ch; k++)
                 {
                     double sum = 0;
                     for (int t = 0; t < c.Taps; t++)
-                        sum += c.Weights[i * c.Taps + t] * src[(oy * srcWidth + c.Indices[i * c.Taps + t] - colOffset) * channels + ch];
-                    dst[(oy * cols + ox) * channels + ch] = round ? RgbImage.RoundToByte(sum) : sum;
+                        sum += c.Weights[i * c.Taps + t] * src.Data[(oy * src.Width + c.Indices[i * c.Taps + t] - src.X0) * ch + k];
+                    dst[(oy * cols + ox) * ch + k] = round ? RgbImage.RoundToByte(sum) : sum;
                 }
             }
-        return dst;
-    }
-
-    static double[] ToDouble(RgbImage image)
-    {
-        var d = new double[image.Pixels.Length];
-        for (int i = 0; i < d.Length; i++) d[i] = image.Pixels[i];
-        return d;
+        return new Window(dst, x0, src.Y0, cols, rows, ch);
     }
 
     static RgbImage FromDouble(double[] samples, int width, int height)

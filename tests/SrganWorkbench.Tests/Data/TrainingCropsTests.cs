@@ -31,6 +31,15 @@ public class TrainingCropsTests
     }
 
     [Fact]
+    public void Batches_do_not_depend_on_the_number_of_workers()
+    {
+        var one = new TrainingCrops(Set5(), new CropOptions { Seed = 4, Workers = 1 }).GetBatch(2);
+        var two = new TrainingCrops(Set5(), new CropOptions { Seed = 4, Workers = 2 }).GetBatch(2);
+        Assert.Equal(one.Hr, two.Hr);
+        Assert.Equal(one.Lr, two.Lr);
+    }
+
+    [Fact]
     public void Lr_crop_is_the_matching_region_of_the_whole_image_lr()
     {
         string file = Path.Combine(SharedData.Set("Set5"), "woman.png");

@@ -1,0 +1,14 @@
+using SrganWorkbench.Bench;
+
+// Benchmarks print what they measured and the ratio that matters, with the machine they ran on.
+string name = args.Length > 0 ? args[0] : "help";
+switch (name)
+{
+    case "data":
+        DataPipelineBench.Run(args.Skip(1).ToArray());
+        return 0;
+    default:
+        Console.WriteLine("usage: dotnet run -c Release --project bench/SrganWorkbench.Bench -- data [--steps N]");
+        Console.WriteLine("  data   crop + degradation (+ decoding) of a 16 x 96 px batch against one SRResNet training step");
+        return name == "help" ? 0 : 2;
+}

@@ -1,0 +1,64 @@
+namespace SrganWorkbench.Models;
+
+/// <summary>How the generator doubles resolution in each of its two upsampling stages.</summary>
+public enum UpsamplingType
+{
+    /// <summary>3x3 conv to 4x the channels, PixelShuffle(2), PReLU: the paper's sub-pixel convolution (Shi et al. 2016).</summary>
+    SubPixel,
+    /// <summary>Nearest-neighbour 2x, then a 3x3 conv and PReLU (Odena et al.'s fix for checkerboard artefacts).</summary>
+    NearestConv,
+    /// <summary>4x4 transposed convolution with stride 2, then PReLU.</summary>
+    TransposedConv,
+}
+
+/// <summary>Padding of every convolution.</summary>
+public enum ConvPadding { Zero, Reflect }
+
+/// <summary>What the last convolution's output goes through.</summary>
+public enum OutputActivation
+{
+    /// <summary>None: the paper's generator outputs HR in [-1,1] through a linear last layer.</summary>
+    Identity,
+    /// <summary>tanh: output in (-1,1).</summary>
+    Tanh,
+    /// <summary>(tanh(y)+1)/2: output in (0,1), as some implementations (e.g. the peer model) do.</summary>
+    TanhToUnit,
+}
+
+/// <summary>The layer between the residual blocks and the long skip connection.</summary>
+public enum MidLayer
+{
+    /// <summary>3x3 conv + batch norm: the paper's Fig. 4.</summary>
+    ConvBatchNorm,
+    /// <summary>3x3 conv + PReLU: the peer model's variant.</summary>
+    ConvPRelu,
+}
+
+/// <summary>
+/// The generator's shape. Defaults are the paper's SRResNet (Fig. 4): 16 residual blocks of 64
+/// channels with batch norm, sub-pixel upsampling, zero padding, linear output; PReLU with one
+/// shared parameter per layer (PyTorch's default nn.PReLU(); the peer model uses the same).
+/// </summary>
+public sealed record GeneratorOptions
+{
+    public int Blocks { get; init; } = 16;
+    public int Channels { get; init; } = 64;
+    public bool BatchNorm { get; init; } = true;
+    public UpsamplingType Upsampling { get; init; } = UpsamplingType.SubPixel;
+    public ConvPadding Padding { get; init; } = ConvPadding.Zero;
+    public OutputActivation Output { get; init; } = OutputActivation.Identity;
+    public MidLayer Mid { get; init; } = MidLayer.ConvBatchNorm;
+    /// <summary>One PReLU slope per channel instead of one per layer.</summary>
+    public bool PReluPerChannel { get; init; }
+    /// <summary>A power of two; each x2 stage is one upsampling block.</summary>
+    public int Scale { get; init; } = 4;
+
+    public static GeneratorOptions Paper { get; } = new();
+
+    public void Validate()
+    {
+        if (Blocks < 0) throw new ArgumentException($"Blocks must be >= 0, got {Blocks}.");
+        if (Channels <= 0) throw new ArgumentException($"Channels must be positive, got {Channels}.");
+        if (Scale < 2 || (Scale & (Scale - 1)) != 0) throw new ArgumentException($"Scale must be a power of two >= 2, got {Scale}.");
+    }
+}
