@@ -1,0 +1,95 @@
+using SrganWorkbench.Evaluation;
+using SrganWorkbench.Imaging;
+using SrganWorkbench.Models;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Inference;
+
+/// <summary>
+/// Runs a generator on LR images: eval mode (batch norm uses its running statistics), no autograd,
+/// optionally in overlapping tiles, output mapped to [0,1] and rounded to 8 bits. One instance
+/// is used from one thread at a time (TorchSharp dispose scopes are per thread).
+/// </summary>
+public sealed class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false) : ISuperResolver
+{
+    readonly Device _device = device ?? CPU;
+    readonly TileOptions _tiles = tiles ?? new TileOptions();
+    public string Name { get; } = name;
+    public int Scale => model.Options.Scale;
+    /// <summary>The smallest LR side the generator accepts (reflect padding of the 9x9 conv needs 5).</summary>
+    public const int MinimumSide = 5;
+
+    public RgbImage Upscale(RgbImage lr)
+    {
+        if (lr.Width < MinimumSide || lr.Height < MinimumSide)
+            throw new ArgumentException($"A {lr.Width}x{lr.Height} image is too small to upscale; the generator needs at least {MinimumSide}x{MinimumSide} pixels.");
+        _tiles.Validate();
+        bool wasTraining = model.training;
+        model.eval();
+        try
+        {
+            using var scope = NewDisposeScope();
+            using var _ = no_grad();
+            var input = ImageTensor.ToTensor(lr, _device).unsqueeze(0);
+            var output = _tiles.Tile > 0 && (lr.Width > _tiles.Tile || lr.Height > _tiles.Tile) ? Tiled(input) : Run(input);
+            var sr = ImageTensor.ToImage(output[0]);
+            return histogramMatch ? HistogramMatch.ToReference(sr, MatlabResize.Resize(lr, Scale)) : sr;
+        }
+        finally
+        {
+            if (wasTraining) model.train();
+        }
+    }
+
+    /// <summary>The generator's output mapped to [0,1].</summary>
+    Tensor Run(Tensor lr)
+    {
+        var y = model.forward(lr);
+        return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add(1).div(2);
+    }
+
+    Tensor Tiled(Tensor lr)
+    {
+        int s = Scale, h = (int)lr.shape[2], w = (int)lr.shape[3];
+        var output = zeros(1, 3, h * s, w * s, device: _device);
+        var weight = zeros(1, 1, h * s, w * s, device: _device);
+        foreach (int y0 in Starts(h))
+            foreach (int x0 in Starts(w))
+            {
+                using var scope = NewDisposeScope();
+                int th = Math.Min(_tiles.Tile, h - y0), tw = Math.Min(_tiles.Tile, w - x0);
+                var sr = Run(lr.narrow(2, y0, th).narrow(3, x0, tw));
+                var ramp = Ramp(th * s, y0 > 0, y0 + th < h).unsqueeze(1).mul(Ramp(tw * s, x0 > 0, x0 + tw < w).unsqueeze(0)).reshape(1, 1, th * s, tw * s);
+                output.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(sr.mul(ramp));
+                weight.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(ramp);
+            }
+        return output.div_(weight);
+    }
+
+    /// <summary>Tile origins along one side: steps of tile - overlap, the last tile flush with the edge.</summary>
+    IEnumerable<int> Starts(int length)
+    {
+        int tile = _tiles.Tile, step = tile - _tiles.Overlap;
+        if (length <= tile) { yield return 0; yield break; }
+        for (int p = 0; ; p += step)
+        {
+            if (p + tile >= length) { yield return length - tile; yield break; }
+            yield return p;
+        }
+    }
+
+    /// <summary>Blend weights along one side of an SR tile: ramps up over the overlap where a neighbour precedes, down where one follows.</summary>
+    Tensor Ramp(int length, bool rampIn, bool rampOut)
+    {
+        int o = _tiles.Overlap * Scale;
+        var r = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            float v = 1;
+            if (rampIn && i < o) v = Math.Min(v, (i + 0.5f) / o);
+            if (rampOut && i >= length - o) v = Math.Min(v, (length - i - 0.5f) / o);
+            r[i] = v;
+        }
+        return tensor(r, device: _device);
+    }
+}

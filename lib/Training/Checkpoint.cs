@@ -1,0 +1,81 @@
+using System.Globalization;
+using SrganWorkbench.Models;
+using SrganWorkbench.Weights;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Training;
+
+/// <summary>
+/// A training checkpoint: one safetensors file holding the generator ("generator.*"), the
+/// discriminator ("discriminator.*", SRGAN runs), both optimisers' state ("optim.*"), the run's
+/// random generator state ("rng.run"), and in its metadata the format tag, the step and the run's full config. Written
+/// atomically (temporary file, then rename), so a crash never leaves a half-written checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    public const string Format = "srgan-workbench-checkpoint/1";
+    public const string FileName = "checkpoint.safetensors";
+
+    public sealed record Contents(TrainingConfig Config, long Step, IReadOnlyDictionary<string, Tensor> Tensors,
+        IReadOnlyDictionary<string, string> Metadata, string Path) : IDisposable
+    {
+        public void Dispose() { foreach (var t in Tensors.Values) t.Dispose(); }
+
+        public long OptimizerSteps(string which) => long.Parse(Metadata[$"optim.{which}.steps"], CultureInfo.InvariantCulture);
+
+        public Dictionary<string, Tensor> WithPrefix(string prefix) =>
+            Tensors.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
+    }
+
+    public static void Save(string path, TrainingConfig config, long step, SRResNet generator, Adam generatorOptimizer, Generator random,
+        Discriminator? discriminator = null, Adam? discriminatorOptimizer = null)
+    {
+        var tensors = new List<KeyValuePair<string, Tensor>>();
+        tensors.AddRange(generator.state_dict().Select(kv => new KeyValuePair<string, Tensor>("generator." + kv.Key, kv.Value)));
+        tensors.AddRange(generatorOptimizer.StateTensors("optim.generator."));
+        if (discriminator != null)
+        {
+            tensors.AddRange(discriminator.state_dict().Select(kv => new KeyValuePair<string, Tensor>("discriminator." + kv.Key, kv.Value)));
+            tensors.AddRange(discriminatorOptimizer!.StateTensors("optim.discriminator."));
+        }
+        using var rng = random.get_state();
+        tensors.Add(new("rng.run", rng));
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["optim.generator.steps"] = generatorOptimizer.Steps.ToString(CultureInfo.InvariantCulture),
+            ["optim.discriminator.steps"] = (discriminatorOptimizer?.Steps ?? 0).ToString(CultureInfo.InvariantCulture),
+            ["config"] = config.ToJson(),
+        };
+        SafeTensors.Write(path, tensors, metadata);
+    }
+
+    /// <summary>Reads and checks a checkpoint; errors say what the file is and what was expected.</summary>
+    public static Contents Read(string path)
+    {
+        if (Directory.Exists(path)) path = System.IO.Path.Combine(path, FileName);
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found.", path);
+        var file = SafeTensors.Read(path);
+        if (!file.Metadata.TryGetValue("format", out var format) || format != Format)
+        {
+            foreach (var t in file.Tensors.Values) t.Dispose();
+            throw new InvalidDataException($"{path}: not a workspace checkpoint (no '{Format}' tag). " +
+                (file.Tensors.Keys.Any(k => k.StartsWith("block1.", StringComparison.Ordinal)) ? "It looks like the peer model's weights: use --peer leftthomas." : "Train with `srgan train` to make one."));
+        }
+        var config = TrainingConfig.FromJson(file.Metadata["config"], path);
+        long step = long.Parse(file.Metadata["step"], CultureInfo.InvariantCulture);
+        return new Contents(config, step, file.Tensors, file.Metadata, path);
+    }
+
+    /// <summary>The checkpoint's generator with its weights, in eval mode, on <paramref name="device"/>.</summary>
+    public static SRResNet LoadGenerator(string path, Device? device = null)
+    {
+        using var contents = Read(path);
+        var model = new SRResNet(contents.Config.Generator);
+        StateDict.Load(model, contents.WithPrefix("generator."), contents.Path + " (generator)");
+        model.eval();
+        return device == null ? model : model.to(device);
+    }
+}
