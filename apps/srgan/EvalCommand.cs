@@ -10,7 +10,8 @@ static class EvalCommand
 {
     public static Command Create()
     {
-        var method = new Option<string>("--method") { Description = "Comma-separated methods: bicubic, nearest.", DefaultValueFactory = _ => "bicubic" };
+        var method = new Option<string?>("--method") { Description = "Comma-separated interpolation methods: bicubic, nearest (default: bicubic unless --model/--peer is given)." };
+        var choice = new ModelChoice();
         var sets = new Option<string>("--sets") { Description = "Comma-separated test sets from data/datasets.json.", DefaultValueFactory = _ => "Set5,Set14,BSD100" };
         var outDir = new Option<string?>("--out", "-o") { Description = "Folder for per-image.csv, summary.csv and summary.md (default: results/eval/<methods>)." };
         var lr = new Option<string>("--lr") { Description = "LR inputs: 'generated' from HR by the degradation, or 'matlab' (the MATLAB-made files; Set5/Set14).", DefaultValueFactory = _ => "generated" };
@@ -26,10 +27,14 @@ static class EvalCommand
         {
             method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, saveImages, data,
         };
+        foreach (var o in choice.All) command.Options.Add(o);
         command.SetAction(parse =>
         {
             int s = parse.GetValue(scale);
-            var methods = CliErrors.List(parse.GetValue(method)!).Select(m => (ISuperResolver)InterpolationUpscaler.Parse(m, s)).ToList();
+            var methods = CliErrors.List(parse.GetValue(method) ?? (choice.Given(parse) ? "" : "bicubic"))
+                .Select(m => (ISuperResolver)InterpolationUpscaler.Parse(m, s)).ToList();
+            bool model = choice.Given(parse);
+            if (model) methods.Add(choice.Create(parse));
             string folder = parse.GetValue(outDir) ?? Path.Combine(RepoPaths.Results, "eval", string.Join("-", methods.Select(m => m.Name)));
             var options = new EvaluationOptions
             {
@@ -53,13 +58,15 @@ static class EvalCommand
                 },
                 ComputeNiqe = !parse.GetValue(noNiqe),
                 SaveImagesTo = parse.GetValue(saveImages) ? Path.Combine(folder, "images") : null,
+                // A network runs on one thread at a time (TorchSharp dispose scopes are per thread).
+                MaxParallelism = model ? 1 : Environment.ProcessorCount,
             };
             var evaluator = new Evaluator(options, parse.GetValue(data));
             var started = DateTime.UtcNow;
             var scores = evaluator.Run(methods, CliErrors.List(parse.GetValue(sets)!), new Progress<string>(Console.WriteLine));
             var elapsed = DateTime.UtcNow - started;
             string commandLine = "srgan " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
-            string profile = $"no training; {Environment.ProcessorCount} CPU cores, {RuntimeInformation.OSDescription}, {elapsed.TotalSeconds:F0} s, {started:yyyy-MM-dd}";
+            string profile = $"{(model ? choice.Description : "no training")}; {Environment.ProcessorCount} CPU cores, {RuntimeInformation.OSDescription}, {elapsed.TotalSeconds:F0} s, {started:yyyy-MM-dd}";
             var report = new EvaluationReport(scores, EvaluationReport.Summarise(scores), options, commandLine, profile);
             ReportWriter.Write(report, folder);
             Console.WriteLine();

@@ -6,4 +6,6 @@ namespace SrganWorkbench.Cli;
 static class RepoPaths
 {
     public static string Results => Path.Combine(DataRoot.RepositoryRoot(), "results");
+    /// <summary>Training runs (ignored by git; results/ holds the ones worth keeping).</summary>
+    public static string Runs => Path.Combine(DataRoot.RepositoryRoot(), "runs");
 }

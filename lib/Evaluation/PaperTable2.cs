@@ -26,6 +26,8 @@ public static class PaperTable2
         [("srgan", "BSD100")] = new(25.16, 0.6688),
     };
 
+    /// <summary>The paper's score for a method ("bicubic", "srresnet", or a workspace model named
+    /// "srresnet-&lt;profile&gt;" / "srgan-&lt;profile&gt;"), or null when the paper has no such row.</summary>
     public static PaperScore? Find(string method, string set) =>
-        Scores.TryGetValue((method.ToLowerInvariant(), set), out var s) ? s : null;
+        Scores.TryGetValue((method.ToLowerInvariant().Split('-')[0], set), out var s) ? s : null;
 }

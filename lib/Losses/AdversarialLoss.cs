@@ -29,50 +29,49 @@ public sealed class AdversarialLoss(GanObjective objective, double gradientPenal
     {
         realLogits = d.forward(real);
         fakeLogits = d.forward(fake);
-        switch (Objective)
-        {
-            case GanObjective.LeastSquares:
-                return realLogits.sub(1).square().mean().add(fakeLogits.square().mean()).mul(0.5);
-            case GanObjective.WganGp:
-                return fakeLogits.mean().sub(realLogits.mean()).add(GradientPenalty(d, real, fake).mul(gradientPenaltyWeight));
-            case GanObjective.RelativisticAverage:
-                return Bce(realLogits.sub(fakeLogits.mean()), 1).add(Bce(fakeLogits.sub(realLogits.mean()), 0)).mul(0.5);
-            default:
-                return Bce(realLogits, 1).add(Bce(fakeLogits, 0));
-        }
+        var loss = DiscriminatorFromLogits(Objective, realLogits, fakeLogits);
+        return Objective == GanObjective.WganGp ? loss.add(GradientPenalty(d, real, fake).mul(gradientPenaltyWeight)) : loss;
     }
 
     /// <summary>The generator's adversarial loss; <paramref name="real"/> is needed by the relativistic objective only.</summary>
     public Tensor Generator(Discriminator d, Tensor real, Tensor fake, out Tensor fakeLogits)
     {
         fakeLogits = d.forward(fake);
-        switch (Objective)
-        {
-            case GanObjective.LeastSquares:
-                return fakeLogits.sub(1).square().mean().mul(0.5);
-            case GanObjective.WganGp:
-                return fakeLogits.mean().neg();
-            case GanObjective.RelativisticAverage:
-            {
-                Tensor realLogits;
-                using (no_grad()) realLogits = d.forward(real).detach();
-                return Bce(realLogits.sub(fakeLogits.mean()), 0).add(Bce(fakeLogits.sub(realLogits.mean()), 1)).mul(0.5);
-            }
-            default:
-                return Bce(fakeLogits, 1); // -log D(G(LR)): the paper's non-saturating form
-        }
+        Tensor? realLogits = null;
+        if (Objective == GanObjective.RelativisticAverage)
+            using (no_grad()) realLogits = d.forward(real).detach();
+        return GeneratorFromLogits(Objective, realLogits, fakeLogits);
     }
+
+    /// <summary>D's loss from its logits (WGAN-GP without its penalty, which needs D itself).</summary>
+    public static Tensor DiscriminatorFromLogits(GanObjective objective, Tensor realLogits, Tensor fakeLogits) => objective switch
+    {
+        GanObjective.LeastSquares => realLogits.sub(1).square().mean().add(fakeLogits.square().mean()).mul(0.5),
+        GanObjective.WganGp => fakeLogits.mean().sub(realLogits.mean()),
+        GanObjective.RelativisticAverage => Bce(realLogits.sub(fakeLogits.mean()), 1).add(Bce(fakeLogits.sub(realLogits.mean()), 0)).mul(0.5),
+        _ => Bce(realLogits, 1).add(Bce(fakeLogits, 0)),
+    };
+
+    /// <summary>G's adversarial loss from D's logits (real logits only for the relativistic objective).</summary>
+    public static Tensor GeneratorFromLogits(GanObjective objective, Tensor? realLogits, Tensor fakeLogits) => objective switch
+    {
+        GanObjective.LeastSquares => fakeLogits.sub(1).square().mean().mul(0.5),
+        GanObjective.WganGp => fakeLogits.mean().neg(),
+        GanObjective.RelativisticAverage => Bce(realLogits!.sub(fakeLogits.mean()), 0).add(Bce(fakeLogits.sub(realLogits!.mean()), 1)).mul(0.5),
+        _ => Bce(fakeLogits, 1), // -log D(G(LR)): the paper's non-saturating form
+    };
 
     static Tensor Bce(Tensor logits, float target) =>
         binary_cross_entropy_with_logits(logits, full_like(logits, target));
 
     /// <summary>E[(||grad D(x_hat)||_2 - 1)^2] at random points between real and fake samples.</summary>
-    Tensor GradientPenalty(Discriminator d, Tensor real, Tensor fake)
+    public Tensor GradientPenalty(Discriminator d, Tensor real, Tensor fake)
     {
         var alpha = rand([real.shape[0], 1, 1, 1], generator: Random).to(real.device);
         var mixed = alpha.mul(real.detach()).add(alpha.neg().add(1).mul(fake.detach())).requires_grad_(true);
         var scores = d.forward(mixed);
-        var grads = autograd.grad([scores], [mixed], [ones_like(scores)], create_graph: true)[0];
+        // TorchSharp does not default retain_graph to create_graph as PyTorch does; the penalty is backpropagated later.
+        var grads = autograd.grad([scores], [mixed], [ones_like(scores)], retain_graph: true, create_graph: true)[0];
         return grads.flatten(1).norm(1).sub(1).square().mean();
     }
 

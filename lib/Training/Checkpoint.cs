@@ -73,6 +73,12 @@ public static class Checkpoint
     public static SRResNet LoadGenerator(string path, Device? device = null)
     {
         using var contents = Read(path);
+        return LoadGenerator(contents, device);
+    }
+
+    /// <summary>The generator of checkpoint contents already read.</summary>
+    public static SRResNet LoadGenerator(Contents contents, Device? device = null)
+    {
         var model = new SRResNet(contents.Config.Generator);
         StateDict.Load(model, contents.WithPrefix("generator."), contents.Path + " (generator)");
         model.eval();

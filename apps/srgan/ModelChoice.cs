@@ -1,0 +1,51 @@
+using System.CommandLine;
+using SrganWorkbench.Data;
+using SrganWorkbench.Inference;
+using SrganWorkbench.Models;
+using SrganWorkbench.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Cli;
+
+/// <summary>The --model / --peer options shared by upscale and eval.</summary>
+sealed class ModelChoice
+{
+    public readonly Option<string?> Model = new("--model") { Description = "A workspace checkpoint (run folder or .safetensors)." };
+    public readonly Option<string?> Peer = new("--peer") { Description = "A peer's pretrained model instead: leftthomas." };
+    public readonly Option<string?> PeerWeights = new("--peer-weights") { Description = "The peer's weights file (default: $SRGAN_WEIGHTS/leftthomas-srgan-x4/netG_epoch_4_100.safetensors)." };
+    public readonly Option<int> Tile = new("--tile") { Description = "Process the LR image in tiles of this many pixels (0: whole image).", DefaultValueFactory = _ => 0 };
+    public readonly Option<int> Overlap = new("--overlap") { Description = "Tile overlap in LR pixels, blended linearly.", DefaultValueFactory = _ => 16 };
+    public readonly Option<bool> HistogramMatch = new("--histogram-match") { Description = "Match each channel's histogram to the bicubic upscale (corrects colour shifts)." };
+    public readonly Option<string> Device = new("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+
+    /// <summary>What was loaded, for reports (set by <see cref="Create"/>).</summary>
+    public string? Description { get; private set; }
+
+    public IEnumerable<Option> All => [Model, Peer, PeerWeights, Tile, Overlap, HistogramMatch, Device];
+
+    public bool Given(ParseResult parse) => parse.GetValue(Model) != null || parse.GetValue(Peer) != null;
+
+    public ModelUpscaler Create(ParseResult parse)
+    {
+        string? model = parse.GetValue(Model), peer = parse.GetValue(Peer);
+        if (model != null && peer != null) throw new ArgumentException("Give either --model or --peer, not both.");
+        var tiles = new TileOptions(parse.GetValue(Tile), parse.GetValue(Overlap));
+        tiles.Validate();
+        var device = TorchRuntime.SelectDevice(parse.GetValue(Device)!);
+        if (model != null)
+        {
+            using var c = Checkpoint.Read(model);
+            Description = $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}";
+            string name = $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Profile}";
+            return new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch));
+        }
+        if (peer == null) throw new ArgumentException("Give --model CHECKPOINT (from srgan train) or --peer leftthomas.");
+        if (!peer.Equals("leftthomas", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"Unknown --peer '{peer}': expected leftthomas.");
+        string weights = parse.GetValue(PeerWeights) ?? Path.Combine(DataRoot.ResolveWeights(), "leftthomas-srgan-x4", "netG_epoch_4_100.safetensors");
+        Description = $"peer model leftthomas/SRGAN netG_epoch_4_100 ({weights})";
+        var peerModel = PeerModels.LoadLeftThomas(weights);
+        peerModel.to(device);
+        return new ModelUpscaler(peerModel, "leftthomas-srgan", device, tiles, parse.GetValue(HistogramMatch));
+    }
+}

@@ -1,0 +1,34 @@
+using SrganWorkbench.Training;
+
+namespace SrganWorkbench.Cli;
+
+/// <summary>A one-line progress bar with ETA on stderr; plain periodic lines when stderr is not a terminal (CI logs).</summary>
+sealed class ProgressBar
+{
+    readonly bool _terminal = !Console.IsErrorRedirected;
+    DateTime _lastLine = DateTime.MinValue;
+
+    public void Update(TrainingProgress p)
+    {
+        string values = string.Join(" ", p.Values.Where(kv => kv.Key is not ("lr" or "samples_per_s")).Select(kv => $"{kv.Key} {kv.Value:G4}"));
+        string text = $"step {p.Step}/{p.TotalSteps} {values} | {p.SamplesPerSecond:F1} samples/s | elapsed {Format(p.Elapsed)} ETA {Format(p.Remaining)}";
+        if (_terminal)
+        {
+            int width = Math.Max(10, Math.Min(30, Console.WindowWidth - text.Length - 4));
+            int filled = (int)(width * p.Step / Math.Max(1, p.TotalSteps));
+            Console.Error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {text}\u001b[K");
+        }
+        else if (DateTime.UtcNow - _lastLine > TimeSpan.FromSeconds(10) || p.Step == p.TotalSteps)
+        {
+            Console.Error.WriteLine(text);
+            _lastLine = DateTime.UtcNow;
+        }
+    }
+
+    public void Finish()
+    {
+        if (_terminal) Console.Error.WriteLine();
+    }
+
+    static string Format(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours}h{t.Minutes:00}m" : $"{t.Minutes}m{t.Seconds:00}s";
+}

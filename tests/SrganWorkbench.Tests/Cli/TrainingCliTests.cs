@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using SrganWorkbench.Data;
+using SrganWorkbench.Training;
+using SrganWorkbench.Weights;
+
+namespace SrganWorkbench.Tests.Cli;
+
+/// <summary>Training, upscaling and evaluation from the command line, as the README shows them.</summary>
+[Collection("training")]
+public class TrainingCliTests
+{
+    static ProcessStartInfo Start(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataRoot.RepositoryRoot() };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "srgan.dll"));
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment[DataRoot.DataVariable] = SharedData.Root;
+        start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
+        return start;
+    }
+
+    static (int Code, string Out, string Err) Srgan(params string[] args)
+    {
+        using var process = Process.Start(Start(args))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(300_000), "srgan did not finish within 5 minutes");
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    [Fact]
+    public void Train_then_upscale_then_eval_end_to_end()
+    {
+        using var temp = new SharedData.TempFolder();
+        string pre = temp.File("srresnet"), gan = temp.File("srgan"), sr = temp.File("sr"), eval = temp.File("eval");
+        var train = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--out", pre);
+        Assert.True(train.Code == 0, train.Err);
+        Assert.Contains("Completed: finished 30 steps", train.Out);
+        var gan_ = Srgan("train", "--model", "srgan", "--profile", "smoke", "--init-from", pre, "--out", gan);
+        Assert.True(gan_.Code == 0, gan_.Err);
+        Assert.Contains("d_hr", gan_.Err); // the progress line shows D's outputs
+
+        var up = Srgan("upscale", SharedData.Path_("extra", "matlab_bicubic_x4", "Set5"), "-o", sr, "--model", gan, "--tile", "32", "--overlap", "8");
+        Assert.True(up.Code == 0, up.Err);
+        Assert.Equal(5, Directory.GetFiles(sr, "*.png").Length);
+        Assert.Equal((512, 512), SrganWorkbench.Imaging.ImageFile.ReadSize(Path.Combine(sr, "baby.png")));
+
+        var ev = Srgan("eval", "--model", gan, "--sets", "Set5", "--no-niqe", "--out", eval);
+        Assert.True(ev.Code == 0, ev.Err);
+        string md = File.ReadAllText(Path.Combine(eval, "summary.md"));
+        Assert.Contains("| Set5 | srgan-smoke | 5 |", md);
+        Assert.Contains("smoke profile, step 12 of 12", md);
+    }
+
+    [Fact]
+    public void A_run_killed_with_sigkill_and_resumed_matches_an_uninterrupted_run()
+    {
+        using var temp = new SharedData.TempFolder();
+        string straight = temp.File("straight"), killed = temp.File("killed");
+        string[] common = ["train", "--model", "srresnet", "--profile", "smoke", "--steps", "80", "--device", "cpu"];
+        Assert.Equal(0, Srgan([.. common, "--out", straight]).Code);
+
+        using (var process = Process.Start(Start([.. common, "--out", killed]))!)
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            string log = Path.Combine(killed, "log.jsonl");
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (DateTime.UtcNow < deadline && !(File.Exists(Path.Combine(killed, Checkpoint.FileName)) && File.Exists(log) && File.ReadAllLines(log).Length >= 25))
+                Thread.Sleep(20);
+            process.Kill(entireProcessTree: true); // SIGKILL: no chance to save anything
+            process.WaitForExit();
+        }
+        long savedAt;
+        using (var c = Checkpoint.Read(killed)) savedAt = c.Step;
+        Assert.InRange(savedAt, 10, 79); // killed mid-run, after at least one checkpoint
+
+        var resumed = Srgan([.. common, "--out", killed, "--resume"]);
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains($"resumed from", resumed.Err);
+        using var a = Checkpoint.Read(straight);
+        using var b = Checkpoint.Read(killed);
+        Assert.Equal(80, b.Step);
+        foreach (var key in a.Tensors.Keys)
+            Assert.True(a.Tensors[key].eq(b.Tensors[key]).all().item<bool>(), $"{key} differs after kill + resume at step {savedAt}");
+    }
+
+    [Fact]
+    public void Bad_inputs_give_clear_errors()
+    {
+        using var temp = new SharedData.TempFolder();
+        Directory.CreateDirectory(temp.File("empty"));
+        var noImages = Srgan("upscale", temp.File("empty"), "-o", temp.File("out"), "--peer", "leftthomas");
+        Assert.Equal(2, noImages.Code);
+        Assert.Contains("no images", noImages.Err);
+
+        var missing = Srgan("upscale", SharedData.Path_("Set5", "HR", "bird.png"), "-o", temp.File("out"), "--model", temp.File("nope"));
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("checkpoint not found", missing.Err);
+
+        string peer = Path.Combine(SharedData.Root, "..", "weights", "leftthomas-srgan-x4", "netG_epoch_4_100.safetensors");
+        var wrongKind = Srgan("upscale", SharedData.Path_("Set5", "HR", "bird.png"), "-o", temp.File("out"), "--model", peer);
+        Assert.Equal(2, wrongKind.Code);
+        Assert.Contains("--peer leftthomas", wrongKind.Err);
+
+        var tiles = Srgan("upscale", SharedData.Path_("Set5", "HR", "bird.png"), "-o", temp.File("out"), "--peer", "leftthomas", "--tile", "16", "--overlap", "8");
+        Assert.Equal(2, tiles.Code);
+        Assert.Contains("twice --overlap", tiles.Err);
+
+        var badProfile = Srgan("train", "--profile", "fast", "--out", temp.File("run"));
+        Assert.Equal(2, badProfile.Code);
+        Assert.Contains("Unknown profile 'fast'", badProfile.Err);
+    }
+
+    [Fact]
+    public async Task Weights_download_checks_the_sha256_and_keeps_nothing_on_mismatch()
+    {
+        byte[] payload = RandomNumberGenerator.GetBytes(100_000);
+        string sha = Convert.ToHexStringLower(SHA256.HashData(payload));
+        int port = Random.Shared.Next(20000, 60000);
+        using var listener = new HttpListener();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        var serve = Task.Run(async () =>
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                var context = await listener.GetContextAsync();
+                await context.Response.OutputStream.WriteAsync(payload);
+                context.Response.Close();
+            }
+        });
+        using var temp = new SharedData.TempFolder();
+        string url = $"http://127.0.0.1:{port}/vgg19.pth";
+        Assert.Equal(sha, await WeightDownloads.DownloadAsync(url, temp.File("good.pth"), sha[..8]));
+        Assert.Equal(payload, File.ReadAllBytes(temp.File("good.pth")));
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => WeightDownloads.DownloadAsync(url, temp.File("bad.pth"), "00000000"));
+        Assert.Contains("does not start with the expected 00000000", e.Message);
+        Assert.Empty(Directory.GetFiles(temp.Path, "bad.pth*"));
+        await serve;
+        Assert.Equal("vgg19-dcbb9e9d.pth", WeightDownloads.Find("vgg19").FileName);
+    }
+}
