@@ -89,10 +89,10 @@ public sealed record TrainingConfig
             "paper" => kind == ModelKind.SRResNet
                 ? new TrainingConfig { Steps = 1_000_000, CheckpointEvery = 5000, EvalEvery = 10_000, LogEvery = 100 }
                 : new TrainingConfig { Steps = 200_000, DecayAtStep = 100_000, Content = "vgg54", CheckpointEvery = 5000, EvalEvery = 10_000, LogEvery = 100 },
-            // About an hour on 2 CPU cores (SRResNet step ~1.3 s; SRGAN with VGG22 ~3 s).
+            // About an hour on 2 CPU cores (measured: SRResNet step ~1.3 s; SRGAN with D and VGG22 ~4.5 s).
             "cpu" => kind == ModelKind.SRResNet
                 ? new TrainingConfig { Steps = 2800, CheckpointEvery = 100, EvalEvery = 400, LogEvery = 10 }
-                : new TrainingConfig { Steps = 1200, DecayAtStep = 900, Content = "vgg22", CheckpointEvery = 50, EvalEvery = 300, LogEvery = 10 },
+                : new TrainingConfig { Steps = 800, DecayAtStep = 600, Content = "vgg22", CheckpointEvery = 50, EvalEvery = 200, LogEvery = 10 },
             // Seconds: a small network on small crops; for tests and CI.
             "smoke" => new TrainingConfig
             {

@@ -150,6 +150,9 @@ public class TrainerTests(ITestOutputHelper output)
         Assert.Contains("\"blocks\": 2", e.Message);
         Assert.Contains("\"blocks\": 3", e.Message);
 
+        var oddCrop = config with { Data = config.Data with { HrSize = 30 } };
+        Assert.Contains("not divisible by the scale 4", Assert.Throws<ArgumentException>(() => NewTrainer(oddCrop, temp.File("odd")).Run()).Message);
+
         using var empty = new SharedData.TempFolder();
         Assert.Contains("nothing to resume", Assert.Throws<FileNotFoundException>(() => NewTrainer(config, empty.Path).Run(resume: true)).Message);
     }
