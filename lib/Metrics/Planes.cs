@@ -33,9 +33,12 @@ public sealed record Plane(int Width, int Height, double[] Data)
         return planes;
     }
 
-    internal static void CheckSameSize(RgbImage a, RgbImage b)
+    /// <summary>The planes of a result and its reference under one protocol; the images must be the same size.</summary>
+    internal static (IReadOnlyList<Plane> Result, IReadOnlyList<Plane> Reference) Pair(RgbImage result, RgbImage reference, MetricOptions? options)
     {
-        if (a.Width != b.Width || a.Height != b.Height)
-            throw new ArgumentException($"Images differ in size: {a.Width}x{a.Height} vs {b.Width}x{b.Height}.");
+        if (result.Width != reference.Width || result.Height != reference.Height)
+            throw new ArgumentException($"Images differ in size: {result.Width}x{result.Height} vs {reference.Width}x{reference.Height}.");
+        options ??= new MetricOptions();
+        return (FromImage(result, options), FromImage(reference, options));
     }
 }

@@ -11,10 +11,7 @@ public static class Psnr
 {
     public static double Compute(RgbImage result, RgbImage reference, MetricOptions? options = null)
     {
-        options ??= new MetricOptions();
-        Plane.CheckSameSize(result, reference);
-        var a = Plane.FromImage(result, options);
-        var b = Plane.FromImage(reference, options);
+        var (a, b) = Plane.Pair(result, reference, options);
         double sum = 0;
         long count = 0;
         for (int p = 0; p < a.Count; p++)

@@ -30,10 +30,7 @@ public static class Ssim
 
     public static double Compute(RgbImage result, RgbImage reference, MetricOptions? options = null)
     {
-        options ??= new MetricOptions();
-        Plane.CheckSameSize(result, reference);
-        var a = Plane.FromImage(result, options);
-        var b = Plane.FromImage(reference, options);
+        var (a, b) = Plane.Pair(result, reference, options);
         double total = 0;
         for (int p = 0; p < a.Count; p++) total += Compute(a[p], b[p]);
         return total / a.Count;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SrganWorkbench.Data;
 
 namespace SrganWorkbench.Tests.Cli;
@@ -6,18 +5,7 @@ namespace SrganWorkbench.Tests.Cli;
 /// <summary>The srgan command as a user runs it: a separate process, real arguments, exit codes.</summary>
 public class CliTests
 {
-    static (int Code, string Out, string Err) Srgan(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataRoot.RepositoryRoot() };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "srgan.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment[DataRoot.DataVariable] = SharedData.Root;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(300_000), "srgan did not finish within 5 minutes");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    static (int Code, string Out, string Err) Srgan(params string[] args) => SrganProcess.Run(args);
 
     [Fact]
     public void Eval_writes_the_tables()

@@ -11,24 +11,8 @@ namespace SrganWorkbench.Tests.Cli;
 [Collection("training")]
 public class TrainingCliTests
 {
-    static ProcessStartInfo Start(params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataRoot.RepositoryRoot() };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "srgan.dll"));
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment[DataRoot.DataVariable] = SharedData.Root;
-        start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
-        return start;
-    }
-
-    static (int Code, string Out, string Err) Srgan(params string[] args)
-    {
-        using var process = Process.Start(Start(args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(300_000), "srgan did not finish within 5 minutes");
-        return (process.ExitCode, stdout.Result, stderr.Result);
-    }
+    static ProcessStartInfo Start(params string[] args) => SrganProcess.Start(args);
+    static (int Code, string Out, string Err) Srgan(params string[] args) => SrganProcess.Run(args);
 
     [Fact]
     public void Train_then_upscale_then_eval_end_to_end()
