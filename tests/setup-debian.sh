@@ -2,7 +2,11 @@
 # Installs the Debian packages the tests need, only those missing. Idempotent; needs root (or
 # sudo) only when something is missing. Used by .ci/run and named in README.
 set -euo pipefail
-packages=(libfontconfig1)   # SkiaSharp's native library links against fontconfig
+packages=(
+  libfontconfig1                      # SkiaSharp's native library links against fontconfig
+  jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernel in the tests
+  jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

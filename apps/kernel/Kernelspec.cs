@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using SrganWorkbench.Imaging;
+
+namespace SrganWorkbench.Kernel;
+
+/// <summary>
+/// Writes the kernelspec (kernel.json and logos) Jupyter clients use to find and start this kernel.
+/// Interrupts are sent as messages (interrupt_mode "message"), which works the same everywhere.
+/// SRGAN_DATA and SRGAN_WEIGHTS, when set at install time, are recorded for the kernel, so
+/// notebooks opened from an editor find the data.
+/// </summary>
+public static class Kernelspec
+{
+    public const string Name = "srgan-csharp";
+    public const string DisplayName = "C# (SRGAN Workbench)";
+
+    /// <summary>Installs into KERNELS_DIR/srgan-csharp, PREFIX/share/jupyter/kernels, or the user's Jupyter data folder.</summary>
+    public static string Install(string? kernelsDir = null, string? prefix = null)
+    {
+        string root = kernelsDir
+            ?? (prefix != null ? Path.Combine(prefix, "share", "jupyter", "kernels") : Path.Combine(UserDataDir(), "kernels"));
+        string folder = Path.Combine(root, Name);
+        Directory.CreateDirectory(folder);
+        string dll = Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll");
+        var env = new JsonObject();
+        foreach (var variable in new[] { "SRGAN_DATA", "SRGAN_WEIGHTS" })
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) env[variable] = Path.GetFullPath(value);
+        var spec = new JsonObject
+        {
+            ["argv"] = new JsonArray("dotnet", dll, "{connection_file}"),
+            ["display_name"] = DisplayName,
+            ["language"] = "csharp",
+            ["interrupt_mode"] = "message",
+            ["env"] = env,
+            ["metadata"] = new JsonObject { ["debugger"] = false },
+        };
+        AtomicFile.WriteAllText(Path.Combine(folder, "kernel.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        foreach (int size in new[] { 32, 64 }) ImageFile.WritePng(Path.Combine(folder, $"logo-{size}x{size}.png"), Logo(size));
+        return folder;
+    }
+
+    /// <summary>Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter (Linux).</summary>
+    static string UserDataDir()
+    {
+        if (Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } d) return d;
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Jupyter");
+        if (OperatingSystem.IsWindows()) return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "jupyter");
+        string xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } x ? x : Path.Combine(home, ".local", "share");
+        return Path.Combine(xdg, "jupyter");
+    }
+
+    /// <summary>A small logo: a coarse 4x4 checkerboard (LR) becoming a fine gradient (SR), left to right.</summary>
+    static RgbImage Logo(int size)
+    {
+        var image = new RgbImage(size, size);
+        for (int y = 0; y < size; y++)
+            for (int x = 0; x < size; x++)
+            {
+                bool coarse = x < size / 2;
+                int cell = coarse ? ((x / (size / 4) + y / (size / 4)) % 2) * 160 + 60 : 60 + 160 * (x - size / 2) / (size / 2);
+                image[y, x, 0] = (byte)(coarse ? 40 : cell / 2);
+                image[y, x, 1] = (byte)cell;
+                image[y, x, 2] = (byte)(coarse ? cell : 200);
+            }
+        return image;
+    }
+}

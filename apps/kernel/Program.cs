@@ -1,0 +1,23 @@
+using SrganWorkbench.Kernel;
+using SrganWorkbench.Kernel.Protocol;
+
+// srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
+// srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
+var log = Console.Error;
+if (args.Length >= 1 && args[0] == "install")
+{
+    string? Value(string flag) => args.SkipWhile(a => a != flag).Skip(1).FirstOrDefault();
+    string folder = Kernelspec.Install(
+        kernelsDir: Value("--dir"),
+        prefix: Value("--prefix"));
+    Console.WriteLine($"Installed kernelspec '{Kernelspec.Name}' in {folder}");
+    Console.WriteLine("Open a notebook in VS Code or JupyterLab and pick \"C# (SRGAN Workbench)\", or run: jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=" + Kernelspec.Name + " NOTEBOOK.ipynb");
+    return 0;
+}
+if (args.Length != 1 || !File.Exists(args[0]))
+{
+    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]");
+    return 2;
+}
+using var server = new KernelServer(ConnectionInfo.Read(args[0]), log);
+return server.Run();

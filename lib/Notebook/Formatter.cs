@@ -1,0 +1,82 @@
+using System.Collections;
+using System.Net;
+using System.Reflection;
+using System.Text;
+using SrganWorkbench.Imaging;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Notebook;
+
+/// <summary>A row of images with captions, shown side by side (optionally zoomed, pixels kept sharp).</summary>
+public sealed record ImageGrid(IReadOnlyList<(RgbImage Image, string Caption)> Items, int Zoom = 1);
+
+/// <summary>
+/// Turns values into Jupyter MIME bundles: images as PNG, image grids and tables as HTML,
+/// Markdown, HTML, 3 x H x W tensors as images, everything else as text. Types with a
+/// <c>ToMimeBundle()</c> method format themselves.
+/// </summary>
+public static class Formatter
+{
+    public static MimeBundle Format(object? value)
+    {
+        switch (value)
+        {
+            case null: return MimeBundle.Text("null");
+            case MimeBundle bundle: return bundle;
+            case Markdown md: return new MimeBundle { ["text/markdown"] = md.Text, ["text/plain"] = md.Text };
+            case Html html: return new MimeBundle { ["text/html"] = html.Content, ["text/plain"] = "HTML" };
+            case RgbImage image:
+                return new MimeBundle { ["image/png"] = Png(image), ["text/plain"] = $"RgbImage {image.Width}x{image.Height}" };
+            case ImageGrid grid: return new MimeBundle { ["text/html"] = GridHtml(grid), ["text/plain"] = $"{grid.Items.Count} images" };
+            case Tensor t when IsImage(t): return Format(ImageTensor.ToImage(t.dim() == 4 ? t[0] : t));
+            case Tensor t: return MimeBundle.Text(t.ToString(TorchSharp.TensorStringStyle.Julia));
+            case string s: return MimeBundle.Text(s);
+        }
+        var method = value.GetType().GetMethod("ToMimeBundle", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes);
+        if (method?.Invoke(value, null) is MimeBundle own) return own;
+        if (value is IEnumerable rows and not IDictionary && TableHtml(rows) is { } table)
+            return new MimeBundle { ["text/html"] = table, ["text/plain"] = value.ToString() ?? "" };
+        return MimeBundle.Text(value.ToString() ?? "");
+    }
+
+    static bool IsImage(Tensor t) =>
+        (t.dim() == 3 && t.shape[0] == 3) || (t.dim() == 4 && t.shape[0] == 1 && t.shape[1] == 3);
+
+    static string Png(RgbImage image) => Convert.ToBase64String(PngEncoder.Encode(image.Width, image.Height, image.Pixels, 8));
+
+    static string GridHtml(ImageGrid grid)
+    {
+        var sb = new StringBuilder("<div style=\"display:flex;flex-wrap:wrap;gap:12px\">");
+        foreach (var (image, caption) in grid.Items)
+            sb.Append($"<figure style=\"margin:0\"><img src=\"data:image/png;base64,{Png(image)}\" width=\"{image.Width * grid.Zoom}\" " +
+                      $"style=\"image-rendering:pixelated\" alt=\"{WebUtility.HtmlEncode(caption)}\"/>" +
+                      $"<figcaption style=\"text-align:center\">{WebUtility.HtmlEncode(caption)}</figcaption></figure>");
+        return sb.Append("</div>").ToString();
+    }
+
+    /// <summary>An HTML table of a sequence of records (their public properties), or null if it is not one.</summary>
+    static string? TableHtml(IEnumerable rows)
+    {
+        var items = rows.Cast<object?>().Take(1001).ToList();
+        var type = items.FirstOrDefault(i => i != null)?.GetType();
+        if (type == null || type.IsPrimitive || type == typeof(string)) return null;
+        var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
+        if (props.Length == 0) return null;
+        var sb = new StringBuilder("<table><thead><tr>");
+        foreach (var p in props) sb.Append($"<th>{WebUtility.HtmlEncode(p.Name)}</th>");
+        sb.Append("</tr></thead><tbody>");
+        foreach (var item in items.Take(1000))
+        {
+            sb.Append("<tr>");
+            foreach (var p in props)
+            {
+                object? v = item == null ? null : p.GetValue(item);
+                string text = v switch { double d => d.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), float f => f.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), _ => v?.ToString() ?? "" };
+                sb.Append($"<td>{WebUtility.HtmlEncode(text)}</td>");
+            }
+            sb.Append("</tr>");
+        }
+        if (items.Count > 1000) sb.Append("<tr><td colspan=\"99\">... (first 1000 rows)</td></tr>");
+        return sb.Append("</tbody></table>").ToString();
+    }
+}
