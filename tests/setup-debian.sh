@@ -6,6 +6,7 @@ packages=(
   libfontconfig1                      # SkiaSharp's native library links against fontconfig
   jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernel in the tests
   jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation
+  chromium                            # renders the executed notebooks' HTML in the tests
 )
 missing=()
 for p in "${packages[@]}"; do

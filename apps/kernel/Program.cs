@@ -3,6 +3,7 @@ using SrganWorkbench.Kernel.Protocol;
 
 // srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
 // srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
+// srgan-kernel run [--param name=value]... [--out DIR] NOTEBOOK...   execute notebooks headless, in order
 var log = Console.Error;
 if (args.Length >= 1 && args[0] == "install")
 {
@@ -14,9 +15,11 @@ if (args.Length >= 1 && args[0] == "install")
     Console.WriteLine("Open a notebook in VS Code or JupyterLab and pick \"C# (SRGAN Workbench)\", or run: jupyter nbconvert --to notebook --execute --ExecutePreprocessor.kernel_name=" + Kernelspec.Name + " NOTEBOOK.ipynb");
     return 0;
 }
+if (args.Length >= 1 && args[0] == "run")
+    return NotebookRunner.Run(args[1..], Console.Out, Console.Error);
 if (args.Length != 1 || !File.Exists(args[0]))
 {
-    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]");
+    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--prefix DIR | --dir KERNELS_DIR] | srgan-kernel run [--param name=value]... [--out DIR] NOTEBOOK...");
     return 2;
 }
 using var server = new KernelServer(ConnectionInfo.Read(args[0]), log);

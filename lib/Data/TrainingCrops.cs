@@ -26,7 +26,23 @@ public sealed record CropOptions
 /// A batch of aligned crops as plain arrays (N x 3 x size x size, values in [0,1]), made off the
 /// training thread; the trainer turns it into tensors on its own thread.
 /// </summary>
-public sealed record CropBatch(long Index, int Count, int LrSize, int HrSize, float[] Lr, float[] Hr);
+public sealed record CropBatch(long Index, int Count, int LrSize, int HrSize, float[] Lr, float[] Hr)
+{
+    /// <summary>Item <paramref name="i"/>'s HR crop as an image (for looking at it).</summary>
+    public RgbImage HrImage(int i) => ToImage(Hr, i, HrSize);
+
+    /// <summary>Item <paramref name="i"/>'s LR crop as an image.</summary>
+    public RgbImage LrImage(int i) => ToImage(Lr, i, LrSize);
+
+    static RgbImage ToImage(float[] data, int i, int size)
+    {
+        var image = new RgbImage(size, size);
+        int plane = size * size, offset = i * 3 * plane;
+        for (int p = 0; p < plane; p++)
+            for (int c = 0; c < 3; c++) image.Pixels[p * 3 + c] = RgbImage.RoundToByte(data[offset + c * plane + p] * 255.0);
+        return image;
+    }
+}
 
 /// <summary>
 /// Random aligned HR/LR crops from a folder (or folders) of training images, as the paper

@@ -31,6 +31,7 @@ public static class Formatter
             case Tensor t when IsImage(t): return Format(ImageTensor.ToImage(t.dim() == 4 ? t[0] : t));
             case Tensor t: return MimeBundle.Text(t.ToString(TorchSharp.TensorStringStyle.Julia));
             case string s: return MimeBundle.Text(s);
+            case Plotly.NET.GenericChart chart: return PlotlyOutput.Format(chart);
         }
         var method = value.GetType().GetMethod("ToMimeBundle", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes);
         if (method?.Invoke(value, null) is MimeBundle own) return own;

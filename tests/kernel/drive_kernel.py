@@ -32,7 +32,8 @@ def run(kc, code, timeout=120):
     return reply["content"], outputs
 
 
-km, kc = start_new_kernel(kernel_name="srgan-csharp", startup_timeout=120)
+# argv[1]: the folder the kernel starts in (the notebook's folder), holding a DLL for the #r check.
+km, kc = start_new_kernel(kernel_name="srgan-csharp", startup_timeout=120, cwd=sys.argv[1] if len(sys.argv) > 1 else None)
 try:
     info = kc.kernel_info(reply=True, timeout=60)["content"]
     results["kernel_info"] = {"protocol_version": info["protocol_version"], "language": info["language_info"]["name"]}
@@ -67,6 +68,44 @@ try:
     reply = kc.get_shell_msg(timeout=30)
     results["interrupt"] = {"status": reply["content"]["status"], "ename": reply["content"].get("ename"), "seconds": round(time.time() - started, 3)}
     results["after_interrupt"] = run(kc, "n > 0")[1][-1]["content"]["data"]["text/plain"]
+
+    # Top-level await: continuations stay on the one cell thread (TorchSharp dispose scopes are per thread).
+    run(kc, "var cellThread = Environment.CurrentManagedThreadId;")
+    results["await_same_thread"] = run(kc, "await Task.Delay(50); await Task.Yield(); Environment.CurrentManagedThreadId == cellThread")[1][-1]["content"]["data"]["text/plain"]
+
+    # #r resolves relative to the notebook's folder.
+    reply, outputs = run(kc, "#r \"System.CommandLine.dll\"\nnew System.CommandLine.RootCommand(\"from a referenced dll\").Description")
+    results["reference"] = outputs[-1]["content"]["data"]["text/plain"] if reply["status"] == "ok" else reply
+
+    # Stop reaches a training run started from a cell: it stops at its next step, saves, and returns.
+    code = """using SrganWorkbench.Training;
+var cfg = TrainingConfig.ForProfile("smoke", ModelKind.SRResNet) with { Steps = 100000, Device = "cpu", CheckpointEvery = 1000000 };
+var trainer = new Trainer(cfg, System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kernel-train-" + Guid.NewGuid().ToString("N")));
+trainer.Progress += new TrainingProgressView("SRResNet smoke").Update;
+trainer.Run().Status"""
+    msg_id = kc.execute(code)
+    seen = []
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=120)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] in ("display_data", "update_display_data"):
+            seen.append(msg["msg_type"])
+            if msg["msg_type"] == "update_display_data" and len(seen) >= 3:
+                break
+    started = time.time()
+    km.interrupt_kernel()
+    outputs = []
+    while True:
+        msg = kc.get_iopub_msg(timeout=60)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            break
+        outputs.append(msg)
+    reply = kc.get_shell_msg(timeout=60)["content"]
+    result = [m["content"]["data"]["text/plain"] for m in outputs if m["msg_type"] == "execute_result"]
+    results["training_interrupt"] = {"status": reply["status"], "result": result, "seconds": round(time.time() - started, 3),
+                                     "progress": seen[:3]}
 
     complete = kc.complete("var r = Math.Sq", 15, reply=True, timeout=30)["content"]
     results["complete_member"] = complete["matches"]

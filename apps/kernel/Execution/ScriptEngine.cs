@@ -30,6 +30,7 @@ public sealed partial class ScriptEngine : IDisposable
             typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(System.Collections.Generic.List<>).Assembly,
             typeof(System.Text.Json.JsonSerializer).Assembly, typeof(System.Net.WebUtility).Assembly,
             typeof(SrganWorkbench.Imaging.RgbImage).Assembly, typeof(TorchSharp.torch).Assembly,
+            typeof(Plotly.NET.GenericChart).Assembly, typeof(Plotly.NET.CSharp.Chart).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly,
         };
         _options = ScriptOptions.Default
             .WithReferences(assemblies)

@@ -27,6 +27,7 @@ public class KernelTests
         foreach (var a in args) start.ArgumentList.Add(a);
         if (jupyterPath != null) start.Environment["JUPYTER_PATH"] = jupyterPath;
         start.Environment[DataRoot.DataVariable] = SharedData.Root;
+        start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
         using var p = Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -38,7 +39,10 @@ public class KernelTests
     public void Jupyter_client_drives_every_request_the_kernel_answers()
     {
         using var temp = new SharedData.TempFolder();
-        var (code, stdout, stderr) = Run("/usr/bin/python3", [Path.Combine(Repo, "tests", "kernel", "drive_kernel.py")], InstallKernelspec(temp.Path));
+        string notebookDir = temp.File("notebook");
+        Directory.CreateDirectory(notebookDir);
+        File.Copy(Path.Combine(AppContext.BaseDirectory, "System.CommandLine.dll"), Path.Combine(notebookDir, "System.CommandLine.dll"));
+        var (code, stdout, stderr) = Run("/usr/bin/python3", [Path.Combine(Repo, "tests", "kernel", "drive_kernel.py"), notebookDir], InstallKernelspec(temp.File("jupyter")));
         Assert.True(code == 0, stderr);
         var r = JsonDocument.Parse(stdout.Trim().Split('\n').Last()).RootElement;
 
@@ -67,6 +71,14 @@ public class KernelTests
         Assert.Equal("Interrupted", interrupt.GetProperty("ename").GetString());
         Assert.True(interrupt.GetProperty("seconds").GetDouble() < 2, $"interrupt took {interrupt.GetProperty("seconds")} s");
         Assert.Equal("True", r.GetProperty("after_interrupt").GetString());
+
+        Assert.Equal("True", r.GetProperty("await_same_thread").GetString());
+        Assert.Equal("from a referenced dll", r.GetProperty("reference").GetString());
+        var training = r.GetProperty("training_interrupt");
+        Assert.Equal("ok", training.GetProperty("status").GetString());          // the run returned normally...
+        Assert.Equal("Cancelled", training.GetProperty("result")[0].GetString());  // ...as cancelled, with a checkpoint
+        Assert.True(training.GetProperty("seconds").GetDouble() < 2, $"Stop took {training.GetProperty("seconds")} s to reach the training loop");
+        Assert.Equal(["display_data", "update_display_data", "update_display_data"], training.GetProperty("progress").EnumerateArray().Select(m => m.GetString()!).ToArray());
 
         Assert.Contains("Sqrt", r.GetProperty("complete_member").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal(["Add", "AddRange"], r.GetProperty("complete_variable").EnumerateArray().Select(m => m.GetString()!).ToArray());

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+using Plotly.NET;
+
+namespace SrganWorkbench.Notebook;
+
+/// <summary>
+/// Plotly.NET charts in notebooks, in two forms: <c>application/vnd.plotly.v1+json</c> (the
+/// figure, which VS Code and JupyterLab's plotly renderer draw natively) and <c>text/html</c> that
+/// works offline (nbconvert's HTML, a browser without internet): plotly.js, which Plotly.NET
+/// ships inside its assembly, is embedded in the first chart of each kernel session only.
+/// </summary>
+public static class PlotlyOutput
+{
+    static int _scriptEmbedded;
+    static readonly Lazy<string> PlotlyJs = new(() =>
+    {
+        var assembly = typeof(GenericChart).Assembly;
+        string name = assembly.GetManifestResourceNames().First(n => n.EndsWith(".min.js", StringComparison.Ordinal));
+        using var stream = assembly.GetManifestResourceStream(name)!;
+        using var reader = new StreamReader(stream);
+        // A literal "</script" inside the inlined code would end the script element early.
+        return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
+    });
+
+    public static MimeBundle Format(GenericChart chart)
+    {
+        string figure = GenericChart.toFigureJson(chart);
+        string id = "plotly-" + Guid.NewGuid().ToString("N");
+        bool first = Interlocked.Exchange(ref _scriptEmbedded, 1) == 0;
+        string html = (first ? $"<script type=\"text/javascript\">{PlotlyJs.Value}</script>\n" : "") +
+                      $"<div id=\"{id}\" class=\"srgan-plotly\" style=\"width:100%;min-height:420px\"></div>\n" +
+                      $"<script type=\"text/javascript\">(function(){{var f={figure};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script>";
+        var json = JsonNode.Parse(figure)!.AsObject();
+        var plotly = new JsonObject { ["data"] = json["data"]?.DeepClone(), ["layout"] = json["layout"]?.DeepClone() };
+        return new MimeBundle { ["application/vnd.plotly.v1+json"] = plotly, ["text/html"] = html, ["text/plain"] = "Plotly chart" };
+    }
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SrganWorkbench.Data;
+using Xunit.Abstractions;
+
+namespace SrganWorkbench.Tests.Kernel;
+
+/// <summary>The workspace's notebooks: valid nbformat, run headless with parameters, rendered by a real browser.</summary>
+[Collection("training")]
+public partial class NotebookTests(ITestOutputHelper output)
+{
+    static readonly string Repo = DataRoot.RepositoryRoot();
+    static string Notebooks => Path.Combine(Repo, "notebooks");
+
+    static (int Code, string Out, string Err) Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
+        foreach (var a in args) start.ArgumentList.Add(a);
+        start.Environment[DataRoot.DataVariable] = SharedData.Root;
+        start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        Assert.True(p.WaitForExit(600_000), $"{file} did not finish");
+        return (p.ExitCode, stdout.Result, stderr.Result);
+    }
+
+    static (int Code, string Out, string Err) Kernel(params string[] args) =>
+        Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll"), .. args]);
+
+    [Fact]
+    public void Every_notebook_is_valid_nbformat_and_names_the_kernel()
+    {
+        var notebooks = Directory.GetFiles(Notebooks, "*.ipynb");
+        Assert.NotEmpty(notebooks);
+        foreach (var nb in notebooks)
+        {
+            var (code, _, err) = Run("/usr/bin/python3", "-c", "import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))", nb);
+            Assert.True(code == 0, $"{nb}: {err}");
+            var kernelspec = JsonDocument.Parse(File.ReadAllText(nb)).RootElement.GetProperty("metadata").GetProperty("kernelspec");
+            Assert.Equal("srgan-csharp", kernelspec.GetProperty("name").GetString());
+            Assert.Matches(@"^\d\d-[a-z0-9-]+\.ipynb$", Path.GetFileName(nb));
+        }
+    }
+
+    [Fact]
+    public void Notebook_01_runs_headless_and_renders_its_images_table_and_chart_in_chromium()
+    {
+        using var temp = new SharedData.TempFolder();
+        string source = Path.Combine(Notebooks, "01-data-and-degradation.ipynb");
+        var started = Stopwatch.StartNew();
+        var run = Kernel("run", "--param", "profile=smoke", "--out", temp.Path, source);
+        output.WriteLine($"headless run: {started.Elapsed.TotalSeconds:F1} s\n{run.Out}{run.Err}");
+        Assert.True(run.Code == 0, run.Err);
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"notebook 01 took {started.Elapsed.TotalSeconds:F0} s");
+        string executed = temp.File("01-data-and-degradation.ipynb");
+        string nb = File.ReadAllText(executed);
+        Assert.Contains("injected-parameters", nb);
+        Assert.Contains("application/vnd.plotly.v1+json", nb);
+
+        var html = Run("jupyter", "nbconvert", "--to", "html", executed);
+        Assert.True(html.Code == 0, html.Err);
+        string page = temp.File("01-data-and-degradation.html");
+        // After load, record what rendered where --dump-dom can see it.
+        File.WriteAllText(page, File.ReadAllText(page).Replace("</body>", """
+            <script>window.addEventListener('load', () => setTimeout(() => {
+              const imgs = [...document.images];
+              document.body.setAttribute('data-check', JSON.stringify({
+                images: imgs.length, decoded: imgs.filter(i => i.complete && i.naturalWidth > 0).length,
+                charts: document.querySelectorAll('svg.main-svg').length, bars: document.querySelectorAll('.point path').length,
+                tables: document.querySelectorAll('table').length }));
+            }, 1000));</script></body>
+            """));
+        string[] chromium = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", $"--user-data-dir={temp.File("profile")}", "--window-size=1200,5000", "--virtual-time-budget=15000"];
+        var dom = Run("/usr/bin/chromium", [.. chromium, "--dump-dom", "file://" + page]);
+        var check = CheckAttribute().Match(dom.Out);
+        Assert.True(check.Success, "the page did not report its checks:\n" + dom.Err);
+        var r = JsonDocument.Parse(System.Net.WebUtility.HtmlDecode(check.Groups[1].Value)).RootElement;
+        output.WriteLine($"rendered: {r}");
+        Assert.True(r.GetProperty("images").GetInt32() >= 20);
+        Assert.Equal(r.GetProperty("images").GetInt32(), r.GetProperty("decoded").GetInt32());
+        Assert.True(r.GetProperty("charts").GetInt32() >= 1, "the Plotly chart drew no SVG (plotly.js must be embedded for offline pages)");
+        Assert.True(r.GetProperty("bars").GetInt32() >= 8);
+        Assert.True(r.GetProperty("tables").GetInt32() >= 3);
+
+        string shot = temp.File("notebook-01.png");
+        var screenshot = Run("/usr/bin/chromium", [.. chromium, $"--screenshot={shot}", "file://" + page]);
+        Assert.True(File.Exists(shot) && new FileInfo(shot).Length > 50_000, screenshot.Err);
+        var (w, h) = SrganWorkbench.Imaging.ImageFile.ReadSize(shot);
+        Assert.Equal((1200, 5000), (w, h));
+    }
+
+    [Fact]
+    public void The_runner_refuses_unknown_parameters_and_reports_the_failing_cell()
+    {
+        using var temp = new SharedData.TempFolder();
+        var unknown = Kernel("run", "--param", "speed=11", "--out", temp.Path, Path.Combine(Notebooks, "01-data-and-degradation.ipynb"));
+        Assert.Equal(2, unknown.Code);
+        Assert.Contains("parameter 'speed' is not declared", unknown.Err);
+
+        string failing = temp.File("02-fails.ipynb");
+        File.WriteAllText(failing, JsonSerializer.Serialize(new
+        {
+            cells = new object[]
+            {
+                new { cell_type = "code", execution_count = (int?)null, metadata = new { tags = new[] { "parameters" } }, outputs = Array.Empty<object>(), source = "var n = 1;" },
+                new { cell_type = "code", execution_count = (int?)null, metadata = new { }, outputs = Array.Empty<object>(), source = "Console.WriteLine(n);" },
+                new { cell_type = "code", execution_count = (int?)null, metadata = new { }, outputs = Array.Empty<object>(), source = "if (n > 1) throw new InvalidOperationException(\"n is too big\");" },
+            },
+            metadata = new { kernelspec = new { name = "srgan-csharp", display_name = "C# (SRGAN Workbench)", language = "csharp" } },
+            nbformat = 4, nbformat_minor = 5,
+        }));
+        var ok = Kernel("run", failing);
+        Assert.True(ok.Code == 0, ok.Err);
+        var failed = Kernel("run", "--param", "n=5", failing);
+        Assert.Equal(1, failed.Code);
+        Assert.Contains($"{failing}: cell 4 failed: InvalidOperationException: n is too big", failed.Err); // cell 2 is the injected one
+        Assert.Contains("\"5\\n\"", File.ReadAllText(failing).Replace(" ", "")); // outputs up to the failure are kept
+    }
+
+    [GeneratedRegex("data-check=\"([^\"]*)\"")]
+    private static partial Regex CheckAttribute();
+}
