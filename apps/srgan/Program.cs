@@ -7,6 +7,7 @@ root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(UpscaleCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(WeightsCommand.Create());
+root.Subcommands.Add(MosCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(DeviceCommand.Create());
 // The library's expected errors become one line and exit code 2 (CliErrors), not a stack trace.
