@@ -1,0 +1,102 @@
+using Microsoft.Playwright;
+using SrganWorkbench.Mos;
+using SrganWorkbench.Mos.Site;
+using Xunit.Abstractions;
+
+namespace SrganWorkbench.Tests.Mos;
+
+/// <summary>
+/// A rater's session in a real browser: Microsoft.Playwright driving Debian's Chromium, headless.
+/// With SRGAN_SCREENSHOTS set, the rating and admin pages are saved there (results/mos/ holds them).
+/// </summary>
+[Collection("training")]
+public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) : IClassFixture<StudyFixture>
+{
+    static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    [Fact]
+    public async Task A_rater_calibrates_rates_ten_items_with_mouse_and_keys_reloads_and_resumes()
+    {
+        using var temp = new SharedData.TempFolder();
+        string folder = studies.Copy(studies.Small, temp);
+        var options = new MosServerOptions(folder, Port: FreePort());
+        var server = new MosServer(options);
+        await using var app = server.Build(options);
+        await app.StartAsync();
+        string url = $"http://127.0.0.1:{options.Port}/";
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
+        await page.GotoAsync(url);
+        await page.FillAsync("#name", "Ada Lovelace");
+        await page.ClickAsync("button[type=submit]");
+
+        // Calibration: four examples (two nearest = 1, two HR = 5), by click and by Enter.
+        var study = Study.Load(folder);
+        for (int k = 0; k < study.Calibration.Count(); k++)
+        {
+            await page.WaitForSelectorAsync("#calibration:not(.hidden)");
+            string text = await page.TextContentAsync("#calibration-text") ?? "";
+            Assert.Contains($"Calibration {k + 1} of 4", text);
+            string id = IdOf(await page.GetAttributeAsync("#calibration-image", "src"));
+            Assert.Contains($"{study.Items.Single(i => i.Id == id).Anchor}", text);
+            if (k % 2 == 0) await page.ClickAsync("#continue"); else await page.Keyboard.PressAsync("Enter");
+            await page.WaitForFunctionAsync($"() => !document.querySelector('#calibration-image').src.includes('{id}') || !document.querySelector('#rate').classList.contains('hidden')");
+        }
+
+        var given = new Dictionary<string, int>();
+        async Task RateOne(int score, bool keyboard)
+        {
+            await page.WaitForSelectorAsync("#rate:not(.hidden)");
+            string id = IdOf(await page.GetAttributeAsync("#image", "src"));
+            await page.WaitForFunctionAsync("() => document.querySelector('#image').complete && document.querySelector('#image').naturalWidth > 0");
+            if (keyboard) await page.Keyboard.PressAsync(score.ToString());
+            else await page.ClickAsync($"#scale button[data-score='{score}']");
+            given[id] = score;
+            await page.WaitForFunctionAsync($"() => !document.querySelector('#image').src.includes('{id}')");
+        }
+        for (int i = 0; i < 5; i++) await RateOne(1 + i % 5, keyboard: false);
+        Screenshot(page, "rating-page.png");
+
+        await page.ReloadAsync(); // the session survives a reload and resumes at the next unrated item
+        await page.WaitForSelectorAsync("#rate:not(.hidden)");
+        Assert.Equal($"5 / {study.Rated.Count()} rated", await page.TextContentAsync("#progress"));
+        for (int i = 0; i < 5; i++) await RateOne(5 - i % 5, keyboard: true);
+        Assert.Equal($"10 / {study.Rated.Count()} rated", await page.TextContentAsync("#progress"));
+
+        var stored = new RatingStore(Path.Combine(folder, "ratings.db")).All();
+        Assert.Equal(10, stored.Count);
+        Assert.All(stored, r => Assert.Equal("ada lovelace", r.Rater));
+        Assert.Equal(given.OrderBy(kv => kv.Key), stored.Select(r => new KeyValuePair<string, int>(r.Item, r.Score)).OrderBy(kv => kv.Key));
+        // Blind: the page never names a method or a source image.
+        string html = await page.ContentAsync();
+        foreach (var word in new[] { "bicubic", "nearest", "butterfly", "Set5" }) Assert.DoesNotContain(word, html);
+
+        var admin = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1000, Height = 500 } });
+        await admin.GotoAsync($"{url}admin?token={server.AdminToken}");
+        Assert.Contains($"10 / {study.Rated.Count()}", await admin.TextContentAsync("table"));
+        Screenshot(admin, "admin-page.png");
+        await app.StopAsync();
+    }
+
+    static string IdOf(string? src) => Path.GetFileNameWithoutExtension(src ?? throw new InvalidOperationException("no image"));
+
+    void Screenshot(IPage page, string name)
+    {
+        string? folder = Environment.GetEnvironmentVariable("SRGAN_SCREENSHOTS");
+        if (string.IsNullOrEmpty(folder)) return;
+        Directory.CreateDirectory(folder);
+        page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false }).GetAwaiter().GetResult();
+        output.WriteLine($"screenshot: {Path.Combine(folder, name)}");
+    }
+
+    static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
