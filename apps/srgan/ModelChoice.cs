@@ -24,12 +24,37 @@ sealed class ModelChoice
 
     public IEnumerable<Option> All => [Model, Peer, PeerWeights, Tile, Overlap, HistogramMatch, Device];
 
+    /// <summary>Every model named: each checkpoint of a comma-separated --model, then the --peer (for studies that compare several).</summary>
+    public List<ModelUpscaler> CreateAll(ParseResult parse)
+    {
+        var list = new List<ModelUpscaler>();
+        string? peer = parse.GetValue(Peer);
+        var descriptions = new List<string>();
+        foreach (string path in CliErrors.List(parse.GetValue(Model) ?? ""))
+        {
+            list.Add(CreateOne(parse, path, null));
+            descriptions.Add(Description!);
+        }
+        if (peer != null)
+        {
+            list.Add(CreateOne(parse, null, peer));
+            descriptions.Add(Description!);
+        }
+        Description = string.Join("; ", descriptions);
+        return list;
+    }
+
     public bool Given(ParseResult parse) => parse.GetValue(Model) != null || parse.GetValue(Peer) != null;
 
     public ModelUpscaler Create(ParseResult parse)
     {
         string? model = parse.GetValue(Model), peer = parse.GetValue(Peer);
         if (model != null && peer != null) throw new ArgumentException("Give either --model or --peer, not both.");
+        return CreateOne(parse, model, peer);
+    }
+
+    ModelUpscaler CreateOne(ParseResult parse, string? model, string? peer)
+    {
         var tiles = new TileOptions(parse.GetValue(Tile), parse.GetValue(Overlap));
         tiles.Validate();
         var device = TorchRuntime.SelectDevice(parse.GetValue(Device)!);

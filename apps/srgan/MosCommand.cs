@@ -30,7 +30,7 @@ static class MosCommand
         command.SetAction(parse =>
         {
             var list = CliErrors.List(parse.GetValue(methods)!).Select(m => (ISuperResolver)InterpolationUpscaler.Parse(m)).ToList();
-            if (choice.Given(parse)) list.Add(choice.Create(parse));
+            list.AddRange(choice.CreateAll(parse)); // --model a,b and --peer may all be given: one study compares them
             string folder = parse.GetValue(output)!;
             var study = StudyBuilder.Build(folder, list, new StudyOptions
             {

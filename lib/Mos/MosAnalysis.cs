@@ -116,7 +116,7 @@ public sealed class MosAnalysis
         sb.Append("\n## Paired two-sided Wilcoxon signed-rank tests (same rater, same image)\n\n| Set | A | B | Pairs | mean(A-B) | W | p | p < 0.05 |\n|---|---|---|---:|---:|---:|---:|---|\n");
         foreach (var c in Comparisons)
             sb.Append(inv, $"| {c.Set} | {c.A} | {c.B} | {c.Pairs} | {c.MeanDifference:+0.00;-0.00;0.00} | {c.Test.Statistic:F1} | {c.Test.PValue:G3}{(c.Test.Exact ? "" : " (normal approx.)")} | {(c.Significant ? "yes" : "no")} |\n");
-        sb.Append(inv, $"\n## Rater consistency on repeated items\n\n{(Consistency.Pairs == 0 ? "No repeated items in this study." : $"{Consistency.Pairs} repeated ratings: mean |difference| {Consistency.MeanAbsoluteDifference:F2}, identical {Consistency.ExactAgreement:P0}.")}\n");
+        sb.Append(inv, $"\n## Rater consistency on repeated items\n\n{(Consistency.Pairs == 0 ? "No repeated items in this study." : $"{Consistency.Pairs} repeated ratings: mean |difference| {Consistency.MeanAbsoluteDifference:F2}, identical {Consistency.ExactAgreement * 100:F0}%.")}\n");
         return sb.ToString();
     }
 
