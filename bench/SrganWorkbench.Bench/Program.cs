@@ -4,11 +4,15 @@ using SrganWorkbench.Bench;
 string name = args.Length > 0 ? args[0] : "help";
 switch (name)
 {
+    case "speed":
+        SpeedBench.Run(args.Skip(1).ToArray());
+        return 0;
     case "data":
         DataPipelineBench.Run(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project bench/SrganWorkbench.Bench -- data [--steps N]");
+        Console.WriteLine("usage: dotnet run -c Release --project bench/SrganWorkbench.Bench -- data [--steps N] | speed [--steps N] [--threads T]");
+        Console.WriteLine("  speed  training steps, inference and memory against PyTorch (python3-torch) in the same run, with the sgemm peak");
         Console.WriteLine("  data   crop + degradation (+ decoding) of a 16 x 96 px batch against one SRResNet training step");
         return name == "help" ? 0 : 2;
 }

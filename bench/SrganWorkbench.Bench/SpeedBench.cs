@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SrganWorkbench.Data;
+using SrganWorkbench.Losses;
+using SrganWorkbench.Models;
+using SrganWorkbench.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Bench;
+
+/// <summary>
+/// Issue 6's benchmark: this workspace against PyTorch (Debian's python3-torch, bench/pytorch_reference.py)
+/// in the same run with the same thread count: SRResNet training step (16 x 96 px, MSE, Adam), SRGAN step
+/// (G + D + VGG22), inference throughput on a 512x512 input (to 2048x2048) and its peak resident memory,
+/// and the training step's achieved GFLOP/s against this machine's sgemm peak (libtorch's, measured here).
+/// Ratios above 1 mean this workspace is faster.
+/// </summary>
+static class SpeedBench
+{
+    /// <summary>Forward FLOPs of the paper's SRResNet for one 24x24 LR crop (2 x MACs of every convolution); a training step is about 3x.</summary>
+    public static double SRResNetForwardFlops(int lrSize = 24)
+    {
+        double px = lrSize * lrSize;
+        double conv(int cin, int cout, int k, double pixels) => 2.0 * cin * cout * k * k * pixels;
+        return conv(3, 64, 9, px) + 33 * conv(64, 64, 3, px) + conv(64, 256, 3, px) + conv(64, 256, 3, 4 * px) + conv(64, 3, 9, 16 * px);
+    }
+
+    public static void Run(string[] args)
+    {
+        int steps = args.SkipWhile(a => a != "--steps").Skip(1).Select(int.Parse).FirstOrDefault(5);
+        int threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(Environment.ProcessorCount);
+        torch.set_num_threads(threads);
+        var device = TorchRuntime.SelectDevice("auto", Console.WriteLine);
+        Console.WriteLine($"machine: {Timing.Machine()}; threads {threads}; steps {steps}");
+
+        // Inference first, so the peak resident memory is inference's (plus start-up).
+        var g = new SRResNet().to(device);
+        var ours = new Dictionary<string, double>();
+        using (var lr = rand(1, 3, 512, 512, device: device))
+        {
+            g.eval();
+            double seconds = Timing.Median(Timing.Measure(() =>
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                g.forward(lr);
+            }, runs: 2));
+            ours["infer_512_s"] = seconds;
+            ours["infer_mpix_per_s"] = 2048 * 2048 / 1e6 / seconds;
+            ours["infer_peak_rss_mb"] = PeakRssMb();
+        }
+
+        g.train();
+        var adam = new Adam(g);
+        using var lrBatch = rand(16, 3, 24, 24, device: device);
+        using var hrBatch = rand(16, 3, 96, 96, device: device).mul(2).sub(1);
+        ours["srresnet_step_s"] = Timing.Median(Timing.Measure(() =>
+        {
+            using var scope = NewDisposeScope();
+            adam.ZeroGrad();
+            var loss = PixelLoss.Compute(g.forward(lrBatch), hrBatch);
+            loss.backward();
+            adam.Step(1e-4);
+        }, runs: steps));
+
+        var d = new Discriminator().to(device);
+        var adamD = new Adam(d);
+        string vggPath = Path.Combine(DataRoot.ResolveWeights(), "vgg19-imagenet-partial", "vgg19_features_0-16_caffeRGB.safetensors");
+        var content = new VggContentLoss(Vgg19Features.Load("vgg22", vggPath).to(device));
+        var adversarial = new AdversarialLoss(GanObjective.Bce);
+        ours["srgan_step_s"] = Timing.Median(Timing.Measure(() =>
+        {
+            using var scope = NewDisposeScope();
+            var sr = g.forward(lrBatch);
+            var dLoss = adversarial.Discriminator(d, hrBatch, sr.detach(), out _, out _);
+            adamD.ZeroGrad(); dLoss.backward(); adamD.Step(1e-4);
+            var gLoss = content.Compute(sr, hrBatch).add(adversarial.Generator(d, hrBatch, sr, out _).mul(1e-3));
+            adam.ZeroGrad(); gLoss.backward(); adam.Step(1e-4);
+        }, runs: steps));
+
+        using (var a = rand(2048, 2048, device: device))
+        using (var b = rand(2048, 2048, device: device))
+            ours["sgemm_gflops"] = 2.0 * Math.Pow(2048, 3) / 1e9 / Timing.Median(Timing.Measure(() => { using var c = a.matmul(b); }, runs: 5));
+
+        var reference = PyTorch(threads, steps);
+        double trainFlops = 3 * 16 * SRResNetForwardFlops();
+        double peak = Math.Max(ours["sgemm_gflops"], reference.GetValueOrDefault("sgemm_gflops"));
+        Console.WriteLine();
+        Console.WriteLine($"| measure | SRGAN Workbench (TorchSharp, libtorch {torch.__version__}) | PyTorch {PyTorchVersion} (Debian) | ours vs PyTorch (>1: ours better) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        Row("SRResNet training step, 16 x 96 px (s)", ours["srresnet_step_s"], reference["srresnet_step_s"], lowerIsBetter: true);
+        Row("SRGAN step, G + D + VGG22 (s)", ours["srgan_step_s"], reference["srgan_step_s"], lowerIsBetter: true);
+        Row("inference 512x512 -> 2048x2048 (output MP/s)", ours["infer_mpix_per_s"], reference["infer_mpix_per_s"], lowerIsBetter: false);
+        Row("inference peak resident memory (MB)", ours["infer_peak_rss_mb"], reference["infer_peak_rss_mb"], lowerIsBetter: true);
+        Row("sgemm 2048^3 (GFLOP/s)", ours["sgemm_gflops"], reference["sgemm_gflops"], lowerIsBetter: false);
+        Console.WriteLine();
+        Console.WriteLine($"SRResNet training step: {trainFlops / 1e9:F1} GFLOP (3 x forward) -> {trainFlops / 1e9 / ours["srresnet_step_s"]:F1} GFLOP/s achieved, " +
+                          $"{trainFlops / 1e9 / ours["srresnet_step_s"] / peak:P0} of the sgemm peak ({peak:F1} GFLOP/s); PyTorch {trainFlops / 1e9 / reference["srresnet_step_s"]:F1} GFLOP/s");
+    }
+
+    static string PyTorchVersion = "";
+
+    static void Row(string name, double ours, double theirs, bool lowerIsBetter)
+    {
+        double ratio = lowerIsBetter ? theirs / ours : ours / theirs;
+        Console.WriteLine($"| {name} | {ours:F3} | {theirs:F3} | {ratio:F2}x |");
+    }
+
+    static double PeakRssMb()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        return double.NaN;
+    }
+
+    static Dictionary<string, double> PyTorch(int threads, int steps)
+    {
+        string script = Path.Combine(DataRoot.RepositoryRoot(), "bench", "pytorch_reference.py");
+        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { script, "--threads", threads.ToString(), "--steps", steps.ToString() }) start.ArgumentList.Add(a);
+        Console.WriteLine("running the PyTorch reference (Debian python3-torch) ...");
+        using var p = Process.Start(start)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"PyTorch reference failed (is python3-torch installed?):\n{stderr.Result}");
+        var json = JsonDocument.Parse(stdout.Result.Trim().Split('\n').Last()).RootElement;
+        PyTorchVersion = json.GetProperty("torch").GetString() ?? "";
+        return json.EnumerateObject().Where(e => e.Value.ValueKind == JsonValueKind.Number).ToDictionary(e => e.Name, e => e.Value.GetDouble());
+    }
+}
