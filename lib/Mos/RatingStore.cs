@@ -45,47 +45,44 @@ public sealed class RatingStore
         return c;
     }
 
-    static void Execute(SqliteConnection c, string sql, params (string, object)[] args)
+    /// <summary>A parameterised command, optionally inside a transaction.</summary>
+    static SqliteCommand Command(SqliteConnection c, string sql, SqliteTransaction? tx = null, params (string, object)[] args)
     {
-        using var cmd = c.CreateCommand();
+        var cmd = c.CreateCommand();
         cmd.CommandText = sql;
+        cmd.Transaction = tx;
         foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
-        cmd.ExecuteNonQuery();
+        return cmd;
     }
 
-    /// <summary>The rater with this id, creating them (with a new secret token) on first sight.</summary>
+    static int Execute(SqliteConnection c, string sql, params (string, object)[] args)
+    {
+        using var cmd = Command(c, sql, null, args);
+        return cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>The rater with this id, creating them (with a new secret token) on first sight. Insert-if-absent
+    /// then read, so two first sessions under one name at the same moment both get the same token.</summary>
     public (string Id, string Token, bool Created) Register(string id, string name)
     {
         using var c = Open();
         using var tx = c.BeginTransaction();
-        using (var get = c.CreateCommand())
-        {
-            get.Transaction = tx;
-            get.CommandText = "SELECT token FROM raters WHERE id = $id";
-            get.Parameters.AddWithValue("$id", id);
-            if (get.ExecuteScalar() is string token) { tx.Commit(); return (id, token, false); }
-        }
         string fresh = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-        using (var insert = c.CreateCommand())
-        {
-            insert.Transaction = tx;
-            insert.CommandText = "INSERT INTO raters (id, name, token, created) VALUES ($id, $name, $token, $at)";
-            insert.Parameters.AddWithValue("$id", id);
-            insert.Parameters.AddWithValue("$name", name);
-            insert.Parameters.AddWithValue("$token", fresh);
-            insert.Parameters.AddWithValue("$at", DateTime.UtcNow.ToString("O"));
-            insert.ExecuteNonQuery();
-        }
+        int created;
+        using (var insert = Command(c, "INSERT INTO raters (id, name, token, created) VALUES ($id, $name, $token, $at) ON CONFLICT (id) DO NOTHING", tx,
+                   ("$id", id), ("$name", name), ("$token", fresh), ("$at", DateTime.UtcNow.ToString("O"))))
+            created = insert.ExecuteNonQuery();
+        string token;
+        using (var get = Command(c, "SELECT token FROM raters WHERE id = $id", tx, ("$id", id)))
+            token = (string)get.ExecuteScalar()!;
         tx.Commit();
-        return (id, fresh, true);
+        return (id, token, created == 1);
     }
 
     public string? TokenOf(string rater)
     {
         using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = "SELECT token FROM raters WHERE id = $id";
-        cmd.Parameters.AddWithValue("$id", rater);
+        using var cmd = Command(c, "SELECT token FROM raters WHERE id = $id", null, ("$id", rater));
         return cmd.ExecuteScalar() as string;
     }
 
@@ -95,13 +92,8 @@ public sealed class RatingStore
         if (score is < 1 or > 5) throw new ArgumentOutOfRangeException(nameof(score), $"Scores are 1 to 5, got {score}.");
         using var c = Open();
         using var tx = c.BeginTransaction();
-        using var cmd = c.CreateCommand();
-        cmd.Transaction = tx;
-        cmd.CommandText = "INSERT INTO ratings (rater, item, score, at) VALUES ($r, $i, $s, $at) ON CONFLICT (rater, item) DO NOTHING";
-        cmd.Parameters.AddWithValue("$r", rater);
-        cmd.Parameters.AddWithValue("$i", item);
-        cmd.Parameters.AddWithValue("$s", score);
-        cmd.Parameters.AddWithValue("$at", DateTime.UtcNow.ToString("O"));
+        using var cmd = Command(c, "INSERT INTO ratings (rater, item, score, at) VALUES ($r, $i, $s, $at) ON CONFLICT (rater, item) DO NOTHING", tx,
+            ("$r", rater), ("$i", item), ("$s", score), ("$at", DateTime.UtcNow.ToString("O")));
         int rows = cmd.ExecuteNonQuery();
         tx.Commit();
         return rows == 1 ? RateOutcome.Stored : RateOutcome.AlreadyRated;
@@ -119,9 +111,7 @@ public sealed class RatingStore
     HashSet<string> Strings(string sql, string rater)
     {
         using var c = Open();
-        using var cmd = c.CreateCommand();
-        cmd.CommandText = sql;
-        cmd.Parameters.AddWithValue("$r", rater);
+        using var cmd = Command(c, sql, null, ("$r", rater));
         var result = new HashSet<string>();
         using var reader = cmd.ExecuteReader();
         while (reader.Read()) result.Add(reader.GetString(0));

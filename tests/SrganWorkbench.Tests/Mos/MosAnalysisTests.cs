@@ -68,3 +68,18 @@ public class MosAnalysisTests
     [InlineData(1000, 1.962)]
     public void Student_t_quantiles(int df, double expected) => Assert.Equal(expected, MosAnalysis.StudentT975(df), 3);
 }
+
+public class RatingStoreTests
+{
+    [Fact]
+    public async Task Concurrent_first_sessions_under_one_name_share_one_rater()
+    {
+        using var temp = new SharedData.TempFolder();
+        var store = new RatingStore(temp.File("r.db"));
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.Register("same", "Same"))));
+        Assert.Single(results.Select(r => r.Token).Distinct());
+        Assert.Equal(1, results.Count(r => r.Created));
+        Assert.Single(store.Raters());
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Rate("same", "x", 0));
+    }
+}
