@@ -64,26 +64,22 @@ public sealed partial class MosServer
         });
         app.MapPost("/api/calibration", async (HttpRequest request) =>
         {
-            var body = await ReadJson(request);
-            if (body == null) return Error(400, "expected a JSON body");
-            var (rater, token, item) = (Str(body.Value, "rater"), Str(body.Value, "token"), Str(body.Value, "item"));
-            if (Authorise(rater, token) is { } denied) return denied;
+            var (body, rater, item, denied) = await ReadAuthorised(request);
+            if (denied != null) return denied;
             if (item == null || !_items.TryGetValue(item, out var it) || it.Kind != ItemKind.Calibration) return Error(404, $"unknown calibration item '{item}'");
-            _store.MarkCalibrationSeen(rater!, item);
-            return Results.Json(Next(rater!));
+            _store.MarkCalibrationSeen(rater, item);
+            return Results.Json(Next(rater));
         });
         app.MapPost("/api/rate", async (HttpRequest request) =>
         {
-            var body = await ReadJson(request);
-            if (body == null) return Error(400, "expected a JSON body");
-            var (rater, token, item) = (Str(body.Value, "rater"), Str(body.Value, "token"), Str(body.Value, "item"));
-            if (Authorise(rater, token) is { } denied) return denied;
-            if (!body.Value.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out int score) || score is < 1 or > 5)
+            var (body, rater, item, denied) = await ReadAuthorised(request);
+            if (denied != null) return denied;
+            if (!body.TryGetProperty("score", out var s) || s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out int score) || score is < 1 or > 5)
                 return Error(400, "score must be a whole number from 1 to 5");
             if (item == null || !_items.TryGetValue(item, out var it)) return Error(404, $"unknown item '{item}'");
             if (it.Kind == ItemKind.Calibration) return Error(400, $"item '{item}' is a calibration example; it is not rated");
-            var outcome = _store.Rate(rater!, item, score);
-            return Results.Json(new { stored = outcome == RateOutcome.Stored, next = Next(rater!) });
+            var outcome = _store.Rate(rater, item, score);
+            return Results.Json(new { stored = outcome == RateOutcome.Stored, next = Next(rater) });
         });
         app.MapGet("/img/{file}", (string file) =>
         {
@@ -133,6 +129,16 @@ public sealed partial class MosServer
         if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(token)))
             return Error(403, "this token does not belong to that rater");
         return null;
+    }
+
+    /// <summary>The JSON body of a rater's request, its rater and item, or the error to answer with.</summary>
+    async Task<(JsonElement Body, string Rater, string? Item, IResult? Error)> ReadAuthorised(HttpRequest request)
+    {
+        var body = await ReadJson(request);
+        if (body == null) return (default, "", null, Error(400, "expected a JSON body"));
+        string? rater = Str(body.Value, "rater");
+        if (Authorise(rater, Str(body.Value, "token")) is { } denied) return (default, "", null, denied);
+        return (body.Value, rater!, Str(body.Value, "item"), null);
     }
 
     static async Task<JsonElement?> ReadJson(HttpRequest request)
