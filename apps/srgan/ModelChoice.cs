@@ -19,7 +19,7 @@ sealed class ModelChoice
     public readonly Option<bool> HistogramMatch = new("--histogram-match") { Description = "Match each channel's histogram to the bicubic upscale (corrects colour shifts)." };
     public readonly Option<string> Device = new("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
 
-    /// <summary>What was loaded, for reports (set by <see cref="Create"/>).</summary>
+    /// <summary>What was loaded, for reports (set by <see cref="Create"/> and <see cref="CreateAll"/>).</summary>
     public string? Description { get; private set; }
 
     public IEnumerable<Option> All => [Model, Peer, PeerWeights, Tile, Overlap, HistogramMatch, Device];
@@ -27,21 +27,10 @@ sealed class ModelChoice
     /// <summary>Every model named: each checkpoint of a comma-separated --model, then the --peer (for studies that compare several).</summary>
     public List<ModelUpscaler> CreateAll(ParseResult parse)
     {
-        var list = new List<ModelUpscaler>();
-        string? peer = parse.GetValue(Peer);
-        var descriptions = new List<string>();
-        foreach (string path in CliErrors.List(parse.GetValue(Model) ?? ""))
-        {
-            list.Add(CreateOne(parse, path, null));
-            descriptions.Add(Description!);
-        }
-        if (peer != null)
-        {
-            list.Add(CreateOne(parse, null, peer));
-            descriptions.Add(Description!);
-        }
-        Description = string.Join("; ", descriptions);
-        return list;
+        var models = CliErrors.List(parse.GetValue(Model) ?? "").Select(path => CreateOne(parse, path, null)).ToList();
+        if (parse.GetValue(Peer) is { } peer) models.Add(CreateOne(parse, null, peer));
+        Description = string.Join("; ", models.Select(m => m.Description));
+        return models.Select(m => m.Upscaler).ToList();
     }
 
     public bool Given(ParseResult parse) => parse.GetValue(Model) != null || parse.GetValue(Peer) != null;
@@ -50,10 +39,12 @@ sealed class ModelChoice
     {
         string? model = parse.GetValue(Model), peer = parse.GetValue(Peer);
         if (model != null && peer != null) throw new ArgumentException("Give either --model or --peer, not both.");
-        return CreateOne(parse, model, peer);
+        var (upscaler, description) = CreateOne(parse, model, peer);
+        Description = description;
+        return upscaler;
     }
 
-    ModelUpscaler CreateOne(ParseResult parse, string? model, string? peer)
+    (ModelUpscaler Upscaler, string Description) CreateOne(ParseResult parse, string? model, string? peer)
     {
         var tiles = new TileOptions(parse.GetValue(Tile), parse.GetValue(Overlap));
         tiles.Validate();
@@ -61,16 +52,16 @@ sealed class ModelChoice
         if (model != null)
         {
             using var c = Checkpoint.Read(model);
-            Description = $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}";
             string name = $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Profile}";
-            return new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch));
+            return (new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch)),
+                $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}");
         }
         if (peer == null) throw new ArgumentException("Give --model CHECKPOINT (from srgan train) or --peer leftthomas.");
         if (!peer.Equals("leftthomas", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"Unknown --peer '{peer}': expected leftthomas.");
         string weights = parse.GetValue(PeerWeights) ?? Path.Combine(DataRoot.ResolveWeights(), "leftthomas-srgan-x4", "netG_epoch_4_100.safetensors");
-        Description = $"peer model leftthomas/SRGAN netG_epoch_4_100 ({weights})";
         var peerModel = PeerModels.LoadLeftThomas(weights);
         peerModel.to(device);
-        return new ModelUpscaler(peerModel, "leftthomas-srgan", device, tiles, parse.GetValue(HistogramMatch));
+        return (new ModelUpscaler(peerModel, "leftthomas-srgan", device, tiles, parse.GetValue(HistogramMatch)),
+            $"peer model leftthomas/SRGAN netG_epoch_4_100 ({weights})");
     }
 }

@@ -77,22 +77,12 @@ public sealed record GaussianDegradation(int Scale = 4, double Sigma = GaussianD
 
     public override string Name => FormattableString.Invariant($"gaussian:sigma={Sigma}");
 
-    double[] Kernel()
-    {
-        int half = (int)Math.Ceiling(3 * Sigma);
-        var k = new double[2 * half + 1];
-        double sum = 0;
-        for (int i = 0; i < k.Length; i++) { k[i] = Math.Exp(-((i - half) * (i - half)) / (2 * Sigma * Sigma)); sum += k[i]; }
-        for (int i = 0; i < k.Length; i++) k[i] /= sum;
-        return k;
-    }
-
     public override RgbImage ApplyRegion(RgbImage hr, int x, int y, int width, int height)
     {
         CheckDivisible(hr);
         if (x < 0 || y < 0 || x + width > hr.Width / Scale || y + height > hr.Height / Scale)
             throw new ArgumentOutOfRangeException(nameof(x), $"Region {width}x{height} at ({x},{y}) is outside the {hr.Width / Scale}x{hr.Height / Scale} LR image.");
-        var k = Kernel();
+        var k = Numerics.Gaussian.Kernel((int)Math.Ceiling(3 * Sigma), Sigma);
         int half = k.Length / 2, offset = (Scale - 1) / 2;
         var result = new RgbImage(width, height);
         // Separable: blur the needed HR rows along x at the sampled columns, then along y.

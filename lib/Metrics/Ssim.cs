@@ -16,17 +16,7 @@ public static class Ssim
     const int WindowSize = 11;
     const double Sigma = 1.5, K1 = 0.01, K2 = 0.03, L = 255;
 
-    static readonly double[] Window1D = BuildWindow();
-
-    static double[] BuildWindow()
-    {
-        var w = new double[WindowSize];
-        int half = WindowSize / 2;
-        double sum = 0;
-        for (int i = 0; i < WindowSize; i++) { w[i] = Math.Exp(-((i - half) * (i - half)) / (2 * Sigma * Sigma)); sum += w[i]; }
-        for (int i = 0; i < WindowSize; i++) w[i] /= sum;
-        return w;
-    }
+    static readonly double[] Window1D = Numerics.Gaussian.Kernel(WindowSize / 2, Sigma);
 
     public static double Compute(RgbImage result, RgbImage reference, MetricOptions? options = null)
     {

@@ -88,7 +88,12 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         generator.train();
         discriminator?.train();
 
-        void Save() => Checkpoint.Save(CheckpointPath, Config, step, generator, optimG, random, discriminator, optimD);
+        long savedStep = resume ? start : -1; // the step of the checkpoint on disk, if there is one
+        void Save()
+        {
+            Checkpoint.Save(CheckpointPath, Config, step, generator, optimG, random, discriminator, optimD);
+            savedStep = step;
+        }
 
         if (start >= Config.Steps)
             return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"already at step {start} of {Config.Steps}", clock.Elapsed, 0);
@@ -109,7 +114,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             {
                 string bad = string.Join(", ", values.Where(kv => !double.IsFinite(kv.Value)).Select(kv => $"{kv.Key} = {kv.Value}"));
                 string message = $"stopped at step {step + 1}: {bad}. The last good checkpoint is {CheckpointPath}" +
-                                 (File.Exists(CheckpointPath) ? $" (step {SavedStep()})" : " (none was written yet)") + "; lower the learning rate and resume.";
+                                 (savedStep >= 0 ? $" (step {savedStep})" : " (none was written yet)") + "; lower the learning rate and resume.";
                 _log(message);
                 logFile.Write(new Dictionary<string, object> { ["step"] = step + 1, ["diverged"] = bad });
                 return new TrainingResult(TrainingStatus.Diverged, step, CheckpointPath, message, clock.Elapsed, (step - start) * batch.Count);
@@ -203,12 +208,6 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         values["d_hr"] = realLogits.detach().sigmoid().mean().item<float>();
         values["d_sr"] = fakeLogits.detach().sigmoid().mean().item<float>();
         return values;
-    }
-
-    long SavedStep()
-    {
-        using var c = Checkpoint.Read(CheckpointPath);
-        return c.Step;
     }
 
     long Restore(SRResNet g, Adam optimG, Discriminator? d, Adam? optimD, Generator random)
