@@ -5,7 +5,7 @@ namespace SrganWorkbench.Tests.Cli;
 /// <summary>The srgan command as a user runs it: a separate process, real arguments, exit codes.</summary>
 public class CliTests
 {
-    static (int Code, string Out, string Err) Srgan(params string[] args) => SrganProcess.Run(args);
+    static (int Code, string Out, string Err) Srgan(params string[] args) => TestProcess.Srgan(args);
 
     [Fact]
     public void Eval_writes_the_tables()

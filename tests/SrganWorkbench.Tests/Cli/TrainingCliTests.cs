@@ -11,8 +11,8 @@ namespace SrganWorkbench.Tests.Cli;
 [Collection("training")]
 public class TrainingCliTests
 {
-    static ProcessStartInfo Start(params string[] args) => SrganProcess.Start(args);
-    static (int Code, string Out, string Err) Srgan(params string[] args) => SrganProcess.Run(args);
+    static ProcessStartInfo Start(params string[] args) => TestProcess.SrganStart(args);
+    static (int Code, string Out, string Err) Srgan(params string[] args) => TestProcess.Srgan(args);
 
     [Fact]
     public void Train_then_upscale_then_eval_end_to_end()

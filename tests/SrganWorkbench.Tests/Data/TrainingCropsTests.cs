@@ -49,8 +49,8 @@ public class TrainingCropsTests
         var batch = crops.GetBatch(0);
         for (int i = 0; i < batch.Count; i++)
         {
-            var hrCrop = FromPlanar(batch.Hr, i, 96);
-            var lrCrop = FromPlanar(batch.Lr, i, 24);
+            var hrCrop = batch.HrImage(i);
+            var lrCrop = batch.LrImage(i);
             var (x, y) = Locate(hr, hrCrop);
             Assert.True(x % 4 == 0 && y % 4 == 0, $"HR crop at ({x},{y}) is not on the LR grid");
             Assert.Equal(wholeLr.Crop(x / 4, y / 4, 24, 24).Pixels, lrCrop.Pixels);
@@ -65,10 +65,10 @@ public class TrainingCropsTests
         int nonIdentity = 0;
         for (int i = 0; i < plain.Count; i++)
         {
-            var hrPlain = FromPlanar(plain.Hr, i, 96);
-            var hrAug = FromPlanar(augmented.Hr, i, 96);
+            var hrPlain = plain.HrImage(i);
+            var hrAug = augmented.HrImage(i);
             int t = Enumerable.Range(0, 8).First(k => Transform(hrPlain, k).Pixels.SequenceEqual(hrAug.Pixels));
-            Assert.Equal(Transform(FromPlanar(plain.Lr, i, 24), t).Pixels, FromPlanar(augmented.Lr, i, 24).Pixels);
+            Assert.Equal(Transform(plain.LrImage(i), t).Pixels, augmented.LrImage(i).Pixels);
             if (t != 0) nonIdentity++;
         }
         Assert.True(nonIdentity > 0);
@@ -110,15 +110,6 @@ public class TrainingCropsTests
         var gaussian = new TrainingCrops(Set5(), new CropOptions { Seed = 2, Degradation = "gaussian" }).GetBatch(0);
         Assert.Equal(bicubic.Hr, gaussian.Hr);
         Assert.NotEqual(bicubic.Lr, gaussian.Lr);
-    }
-
-    static RgbImage FromPlanar(float[] data, int item, int size)
-    {
-        var image = new RgbImage(size, size);
-        int plane = size * size, offset = item * 3 * plane;
-        for (int p = 0; p < plane; p++)
-            for (int c = 0; c < 3; c++) image.Pixels[p * 3 + c] = (byte)Math.Round(data[offset + c * plane + p] * 255);
-        return image;
     }
 
     static (int X, int Y) Locate(RgbImage whole, RgbImage crop)

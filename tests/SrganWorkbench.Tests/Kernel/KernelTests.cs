@@ -21,19 +21,8 @@ public class KernelTests
         return jupyterPath;
     }
 
-    static (int Code, string Out, string Err) Run(string file, string[] args, string? jupyterPath, int timeoutMs = 300_000)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        if (jupyterPath != null) start.Environment["JUPYTER_PATH"] = jupyterPath;
-        start.Environment[DataRoot.DataVariable] = SharedData.Root;
-        start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(timeoutMs), $"{file} {string.Join(' ', args)} did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static (int Code, string Out, string Err) Run(string file, string[] args, string? jupyterPath) =>
+        TestProcess.Run(file, args, jupyterPath == null ? null : new Dictionary<string, string> { ["JUPYTER_PATH"] = jupyterPath });
 
     [Fact]
     public void Jupyter_client_drives_every_request_the_kernel_answers()

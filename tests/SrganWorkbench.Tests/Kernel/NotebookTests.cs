@@ -13,18 +13,7 @@ public partial class NotebookTests(ITestOutputHelper output)
     static readonly string Repo = DataRoot.RepositoryRoot();
     static string Notebooks => Path.Combine(Repo, "notebooks");
 
-    static (int Code, string Out, string Err) Run(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repo };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment[DataRoot.DataVariable] = SharedData.Root;
-        start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
-        using var p = Process.Start(start)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        Assert.True(p.WaitForExit(600_000), $"{file} did not finish");
-        return (p.ExitCode, stdout.Result, stderr.Result);
-    }
+    static (int Code, string Out, string Err) Run(string file, params string[] args) => TestProcess.Run(file, args, timeoutMs: 600_000);
 
     static (int Code, string Out, string Err) Kernel(params string[] args) =>
         Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll"), .. args]);

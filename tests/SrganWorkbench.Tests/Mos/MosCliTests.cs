@@ -1,5 +1,4 @@
 using SrganWorkbench.Mos;
-using SrganWorkbench.Tests.Cli;
 
 namespace SrganWorkbench.Tests.Mos;
 
@@ -12,7 +11,7 @@ public class MosCliTests
     {
         using var temp = new SharedData.TempFolder();
         string folder = temp.File("study");
-        var build = SrganProcess.Run("mos", "build", "--out", folder, "--sets", "Set5", "--images-per-set", "2", "--peer", "leftthomas", "--repeats", "1");
+        var build = TestProcess.Srgan("mos", "build", "--out", folder, "--sets", "Set5", "--images-per-set", "2", "--peer", "leftthomas", "--repeats", "1");
         Assert.True(build.Code == 0, build.Err);
         var study = Study.Load(folder);
         Assert.Equal(["hr", "nearest", "bicubic", "leftthomas-srgan"], study.Methods);
@@ -27,7 +26,7 @@ public class MosCliTests
                 store.Rate(rater, item.Id, item.Method switch { "hr" => 5, "leftthomas-srgan" => 4, "bicubic" => 2, _ => 1 });
         }
         string results = temp.File("results");
-        var analyze = SrganProcess.Run("mos", "analyze", folder, "--out", results);
+        var analyze = TestProcess.Srgan("mos", "analyze", folder, "--out", results);
         Assert.True(analyze.Code == 0, analyze.Err);
         string md = File.ReadAllText(Path.Combine(results, "summary.md"));
         Assert.Contains("| Set5 | hr | 6 | 5.00 |", md);
@@ -37,7 +36,7 @@ public class MosCliTests
         Assert.Contains("Plotly.newPlot", File.ReadAllText(Path.Combine(results, "fig5.html")));
         Assert.Equal(3 * study.Rated.Count() + 1, File.ReadAllLines(Path.Combine(results, "ratings.csv")).Length);
 
-        var missing = SrganProcess.Run("mos", "serve", temp.File("nope"));
+        var missing = TestProcess.Srgan("mos", "serve", temp.File("nope"));
         Assert.Equal(2, missing.Code);
         Assert.Contains("study folder not found", missing.Err);
     }

@@ -169,9 +169,7 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         int port = FreePort();
         Process StartServer()
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "srgan.dll"), "mos", "serve", folder, "--port", port.ToString() }) start.ArgumentList.Add(a);
-            var p = Process.Start(start)!;
+            var p = Process.Start(TestProcess.SrganStart("mos", "serve", folder, "--port", port.ToString()))!;
             Assert.Contains("MOS study at", p.StandardOutput.ReadLine());
             return p;
         }
