@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.CommandLine;
 using SrganWorkbench.Training;
 
@@ -54,6 +55,14 @@ static class TrainCommand
                 cancel.Cancel();
                 Console.Error.WriteLine("\nstopping after this step and saving a checkpoint (Ctrl-C again to abort)...");
             };
+            // `kill`, CI time-outs and service managers send SIGTERM (and background jobs ignore SIGINT): stop the same way.
+            using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, e =>
+            {
+                if (cancel.IsCancellationRequested) return;
+                e.Cancel = true;
+                cancel.Cancel();
+                Console.Error.WriteLine("\nSIGTERM: stopping after this step and saving a checkpoint...");
+            });
             var bar = new ProgressBar();
             trainer.Progress += bar.Update;
             var result = trainer.Run(parse.GetValue(resume), cancel.Token);

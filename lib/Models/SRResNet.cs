@@ -47,12 +47,13 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         else if (Options.BatchNorm) bn_mid = BatchNorm2d(c);
 
         RegisterComponents();
+        ChannelsLast.Apply(this);
     }
 
     public override Tensor forward(Tensor lr)
     {
         using var scope = NewDisposeScope();
-        var head = prelu_input.forward(conv_input.forward(lr));
+        var head = prelu_input.forward(conv_input.forward(ChannelsLast.Of(lr)));
         var x = head;
         foreach (var block in blocks) x = block.forward(x);
         x = conv_mid.forward(x);
@@ -67,7 +68,8 @@ public sealed class SRResNet : Module<Tensor, Tensor>
             OutputActivation.TanhToUnit => x.tanh().add(1).div(2),
             _ => x,
         };
-        return x.MoveToOuterDisposeScope();
+        // Callers get plain NCHW whatever the layout inside (3 channels: a cheap copy).
+        return x.contiguous().MoveToOuterDisposeScope();
     }
 
     /// <summary>Number of trainable parameters.</summary>

@@ -65,6 +65,7 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
             ? (new[] { 123.68f / 255, 116.779f / 255, 103.939f / 255 }, new[] { 255f, 255f, 255f })
             : (new[] { 0.485f, 0.456f, 0.406f }, new[] { 1 / 0.229f, 1 / 0.224f, 1 / 0.225f });
         RegisterComponents();
+        ChannelsLast.Apply(this);
         foreach (var p in parameters()) p.requires_grad = false;
         eval();
     }
@@ -75,7 +76,7 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var mean = tensor(_mean, [1, 3, 1, 1], device: rgb.device);
         var scale = tensor(_scale, [1, 3, 1, 1], device: rgb.device);
-        var x = rgb.sub(mean).mul(scale);
+        var x = ChannelsLast.Of(rgb.sub(mean).mul(scale));
         return features.forward(x).mul(Rescale).MoveToOuterDisposeScope();
     }
 

@@ -72,6 +72,39 @@ public class TrainingCliTests
     }
 
     [Fact]
+    public void Sigterm_stops_a_run_after_its_step_with_a_checkpoint_that_resumes()
+    {
+        using var temp = new SharedData.TempFolder();
+        string run = temp.File("run");
+        string[] common = ["train", "--model", "srresnet", "--profile", "smoke", "--steps", "100000", "--device", "cpu", "--out", run];
+        int code;
+        string stdout;
+        using (var process = Process.Start(Start(common))!)
+        {
+            var output = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            string log = Path.Combine(run, "log.jsonl");
+            var deadline = DateTime.UtcNow.AddSeconds(120);
+            while (DateTime.UtcNow < deadline && !(File.Exists(log) && File.ReadAllLines(log).Length >= 15)) Thread.Sleep(20);
+            // Not Process.Kill (SIGKILL): the signal `kill` and CI time-outs send.
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
+            Assert.True(process.WaitForExit(60_000), "srgan train did not stop within 60 s of SIGTERM");
+            code = process.ExitCode;
+            stdout = output.Result;
+        }
+        Assert.Equal(130, code);
+        Assert.Contains("Cancelled: cancelled at step", stdout);
+        long stoppedAt;
+        using (var c = Checkpoint.Read(run)) stoppedAt = c.Step;
+        Assert.InRange(stoppedAt, 15, 99_999);
+        Assert.Contains($"cancelled at step {stoppedAt} of", stdout); // the checkpoint is at the step it reported, not an older one
+
+        var resumed = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--steps", (stoppedAt + 3).ToString(), "--device", "cpu", "--out", run, "--resume");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains($"resumed from {Path.Combine(run, Checkpoint.FileName)} at step {stoppedAt}", resumed.Err);
+    }
+
+    [Fact]
     public void Bad_inputs_give_clear_errors()
     {
         using var temp = new SharedData.TempFolder();
