@@ -11,7 +11,7 @@ switch (name)
         DataPipelineBench.Run(args.Skip(1).ToArray());
         return 0;
     default:
-        Console.WriteLine("usage: dotnet run -c Release --project bench/SrganWorkbench.Bench -- data [--steps N] | speed [--steps N] [--threads T]");
+        Console.WriteLine("usage: dotnet run -c Release --project bench/SrganWorkbench.Bench -- data [--steps N] | speed [--steps N] [--threads T] [--nchw]");
         Console.WriteLine("  speed  training steps, inference and memory against PyTorch (python3-torch) in the same run, with the sgemm peak");
         Console.WriteLine("  data   crop + degradation (+ decoding) of a 16 x 96 px batch against one SRResNet training step");
         return name == "help" ? 0 : 2;

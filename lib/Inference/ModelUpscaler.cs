@@ -6,9 +6,11 @@ using static TorchSharp.torch;
 namespace SrganWorkbench.Inference;
 
 /// <summary>
-/// Runs a generator on LR images: eval mode (batch norm uses its running statistics), no autograd,
-/// optionally in overlapping tiles, output mapped to [0,1] and rounded to 8 bits. One instance
-/// is used from one thread at a time (TorchSharp dispose scopes are per thread).
+/// Runs a generator on LR images through <see cref="InferenceGenerator"/> (eval mode: batch norm
+/// folded with its running statistics; no autograd; bounded memory), optionally in overlapping
+/// tiles, output mapped to [0,1] and rounded to 8 bits. Each call takes a fresh snapshot of the
+/// model's weights, so an upscaler kept across training sees the current weights. One instance is
+/// used from one thread at a time (TorchSharp dispose scopes are per thread).
 /// </summary>
 public sealed class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false) : ISuperResolver
 {
@@ -24,31 +26,23 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
         if (lr.Width < MinimumSide || lr.Height < MinimumSide)
             throw new ArgumentException($"A {lr.Width}x{lr.Height} image is too small to upscale; the generator needs at least {MinimumSide}x{MinimumSide} pixels.");
         _tiles.Validate();
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var scope = NewDisposeScope();
-            using var _ = no_grad();
-            var input = ImageTensor.ToTensor(lr, _device).unsqueeze(0);
-            var output = _tiles.Tile > 0 && (lr.Width > _tiles.Tile || lr.Height > _tiles.Tile) ? Tiled(input) : Run(input);
-            var sr = ImageTensor.ToImage(output[0]);
-            return histogramMatch ? HistogramMatch.ToReference(sr, MatlabResize.Resize(lr, Scale)) : sr;
-        }
-        finally
-        {
-            if (wasTraining) model.train();
-        }
+        using var generator = InferenceGenerator.From(model);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var input = ImageTensor.ToTensor(lr, _device).unsqueeze(0);
+        var output = _tiles.Tile > 0 && (lr.Width > _tiles.Tile || lr.Height > _tiles.Tile) ? Tiled(generator, input) : Run(generator, input);
+        var sr = ImageTensor.ToImage(output[0]);
+        return histogramMatch ? HistogramMatch.ToReference(sr, MatlabResize.Resize(lr, Scale)) : sr;
     }
 
     /// <summary>The generator's output mapped to [0,1].</summary>
-    Tensor Run(Tensor lr)
+    Tensor Run(InferenceGenerator generator, Tensor lr)
     {
-        var y = model.forward(lr);
-        return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add(1).div(2);
+        var y = generator.Forward(lr);
+        return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add_(1).div_(2);
     }
 
-    Tensor Tiled(Tensor lr)
+    Tensor Tiled(InferenceGenerator generator, Tensor lr)
     {
         int s = Scale, h = (int)lr.shape[2], w = (int)lr.shape[3];
         var output = zeros(1, 3, h * s, w * s, device: _device);
@@ -58,7 +52,7 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
             {
                 using var scope = NewDisposeScope();
                 int th = Math.Min(_tiles.Tile, h - y0), tw = Math.Min(_tiles.Tile, w - x0);
-                var sr = Run(lr.narrow(2, y0, th).narrow(3, x0, tw));
+                var sr = Run(generator, lr.narrow(2, y0, th).narrow(3, x0, tw));
                 var ramp = Ramp(th * s, y0 > 0, y0 + th < h).unsqueeze(1).mul(Ramp(tw * s, x0 > 0, x0 + tw < w).unsqueeze(0)).reshape(1, 1, th * s, tw * s);
                 output.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(sr.mul(ramp));
                 weight.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(ramp);

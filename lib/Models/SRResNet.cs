@@ -60,8 +60,19 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         if (bn_mid is not null) x = bn_mid.forward(x);
         if (prelu_mid is not null) x = prelu_mid.forward(x);
         x = x.add_(head);
-        foreach (var stage in upsample) x = stage.forward(x);
-        x = conv_output.forward(x);
+        if (FusesOutput)
+        {
+            // The last sub-pixel stage and the 9x9 output conv as one 5x5 conv before PixelShuffle (SubPixelFusion): same function, ~3x faster layer.
+            for (int k = 0; k < upsample.Count - 1; k++) x = upsample[k].forward(x);
+            x = upsample[upsample.Count - 1].ForwardBeforeShuffle(x);
+            x = functional.conv2d(x, SubPixelFusion.Weight(conv_output.weight!), SubPixelFusion.Bias(conv_output.bias!), padding: [2, 2]);
+            x = functional.pixel_shuffle(x, 2);
+        }
+        else
+        {
+            foreach (var stage in upsample) x = stage.forward(x);
+            x = conv_output.forward(x);
+        }
         x = Options.Output switch
         {
             OutputActivation.Tanh => x.tanh(),
@@ -71,6 +82,9 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         // Callers get plain NCHW whatever the layout inside (3 channels: a cheap copy).
         return x.contiguous().MoveToOuterDisposeScope();
     }
+
+    /// <summary>Whether forward runs the last sub-pixel stage and the output conv fused (sub-pixel upsampling with zero padding).</summary>
+    public bool FusesOutput => Options.Upsampling == UpsamplingType.SubPixel && Options.Padding == ConvPadding.Zero;
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
@@ -133,6 +147,14 @@ public sealed class UpsampleBlock : Module<Tensor, Tensor>
             _ => conv.forward(x),
         };
         return prelu.forward(y).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Sub-pixel stage without its PixelShuffle: conv, then PReLU with the slopes moved before the shuffle.</summary>
+    public Tensor ForwardBeforeShuffle(Tensor x)
+    {
+        if (type != UpsamplingType.SubPixel) throw new InvalidOperationException("only a sub-pixel stage has a shuffle to defer");
+        using var scope = NewDisposeScope();
+        return functional.prelu(conv.forward(x), SubPixelFusion.Slope(prelu.weight!)).MoveToOuterDisposeScope();
     }
 }
 
