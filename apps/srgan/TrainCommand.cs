@@ -20,10 +20,12 @@ static class TrainCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var config = new Option<string?>("--config") { Description = "A config.json to start from instead of a profile." };
         var data = new Option<string?>("--data") { Description = "Data root (default: $SRGAN_DATA, else data/)." };
+        var contentWeight = new Option<double?>("--content-weight") { Description = "SRGAN: weight of the content loss (profile default otherwise)." };
+        var adversarialWeight = new Option<double?>("--adversarial-weight") { Description = "SRGAN: weight of the adversarial loss (the paper's 1e-3 otherwise)." };
 
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
-            kind, profile, output, resume, initFrom, content, steps, seed, device, config, data,
+            kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarialWeight,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +42,8 @@ static class TrainCommand
             if (parse.GetValue(config) != null && parse.GetValue(content) is { } c) cfg = cfg with { Content = c };
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
             if (parse.GetValue(seed) is { } s) cfg = cfg with { Seed = s };
+            if (parse.GetValue(contentWeight) is { } cw) cfg = cfg with { ContentWeight = cw };
+            if (parse.GetValue(adversarialWeight) is { } aw) cfg = cfg with { AdversarialWeight = aw };
             cfg = cfg with { Device = parse.GetValue(device)! };
             if (parse.GetValue(initFrom) is { } init) cfg = cfg with { InitFrom = Path.GetFullPath(init) };
             if (cfg.Kind == ModelKind.Srgan && cfg.InitFrom == null && !parse.GetValue(resume))

@@ -122,6 +122,20 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Cpu_profile_weighs_a_vgg_content_loss_to_the_scale_of_mse_and_leaves_mse_alone()
+    {
+        var vgg = TrainingConfig.ForProfile("cpu", ModelKind.Srgan);
+        Assert.Equal("vgg22", vgg.Content);
+        Assert.Equal(1e-4, vgg.ContentWeight);
+        Assert.Equal(1e-3, vgg.AdversarialWeight);
+        Assert.Equal(1.0, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, "mse").ContentWeight);
+        Assert.Equal(1.0, TrainingConfig.ForProfile("paper", ModelKind.Srgan).ContentWeight); // the paper's formula as written
+        var srresnet = TrainingConfig.ForProfile("cpu", ModelKind.SRResNet);
+        Assert.Equal(5e-4, srresnet.LearningRateAt(0));
+        Assert.Equal(5e-5, srresnet.LearningRateAt(srresnet.Steps - 1));
+    }
+
+    [Fact]
     public void Divergence_stops_with_a_message_and_keeps_the_last_good_checkpoint()
     {
         using var temp = new SharedData.TempFolder();
