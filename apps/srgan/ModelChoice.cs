@@ -53,8 +53,10 @@ sealed class ModelChoice
         {
             using var c = Checkpoint.Read(model);
             string name = $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Profile}";
+            string log = Path.Combine(Path.GetDirectoryName(c.Path)!, "log.jsonl");
+            string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
             return (new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch)),
-                $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}");
+                $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}");
         }
         if (peer == null) throw new ArgumentException("Give --model CHECKPOINT (from srgan train) or --peer leftthomas.");
         if (!peer.Equals("leftthomas", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"Unknown --peer '{peer}': expected leftthomas.");

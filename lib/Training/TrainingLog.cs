@@ -50,6 +50,35 @@ public sealed class TrainingLog : IDisposable
                 .ToDictionary(p => p.Name, p => p.Value.GetDouble());
         }).ToList();
 
+    /// <summary>What a run's log says about its cost: the last logged step, the wall-clock time summed over its
+    /// sessions (each resume restarts "time_s"; work lost after the last checkpoint is not counted) and the median
+    /// training speed (robust to pauses and to other work on the machine).</summary>
+    public sealed record Summary(long Step, TimeSpan WallClock, double MedianSamplesPerSecond, int Sessions)
+    {
+        public string Describe(int batchSize) =>
+            $"{Step * batchSize:N0} samples in {Hours(WallClock)} wall-clock over {Sessions} session(s), median {batchSize / MedianSamplesPerSecond:F2} s/step";
+
+        static string Hours(TimeSpan t) => t.TotalHours >= 1 ? $"{(int)t.TotalHours} h {t.Minutes:D2} min" : $"{t.TotalMinutes:F0} min";
+    }
+
+    /// <summary>Summarises a log.jsonl (see <see cref="Summary"/>); null when it has no step entries.</summary>
+    public static Summary? Summarize(string path)
+    {
+        var steps = Read(path).Where(r => r.ContainsKey("time_s") && r.ContainsKey("step")).ToList();
+        if (steps.Count == 0) return null;
+        double total = 0, last = 0;
+        int sessions = 1;
+        foreach (var r in steps)
+        {
+            double t = r["time_s"];
+            if (t < last) { total += last; sessions++; } // a resumed session starts its clock again
+            last = t;
+        }
+        total += last;
+        var speeds = steps.Where(r => r.TryGetValue("samples_per_s", out var v) && v > 0).Select(r => r["samples_per_s"]).OrderBy(v => v).ToList();
+        return new Summary((long)steps.Max(r => r["step"]), TimeSpan.FromSeconds(total), speeds.Count > 0 ? speeds[speeds.Count / 2] : double.NaN, sessions);
+    }
+
     public void Dispose() => _writer.Dispose();
 
     internal static string Number(double v) => v.ToString("R", CultureInfo.InvariantCulture);

@@ -136,6 +136,27 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_log_summary_adds_the_sessions_of_a_resumed_run()
+    {
+        using var temp = new SharedData.TempFolder();
+        string path = temp.File("log.jsonl");
+        File.WriteAllLines(path,
+        [
+            """{"step":10,"time_s":10,"loss":0.5,"samples_per_s":16}""",
+            """{"step":20,"time_s":20,"loss":0.4,"samples_per_s":16}""",
+            """{"step":20,"set5_psnr":27.5}""",
+            """{"step":30,"time_s":7,"loss":0.3,"samples_per_s":8}""", // resumed: the clock starts again
+            """{"step":40,"time_s":17,"loss":0.2,"samples_per_s":16}""",
+        ]);
+        var summary = TrainingLog.Summarize(path)!;
+        Assert.Equal(40, summary.Step);
+        Assert.Equal(2, summary.Sessions);
+        Assert.Equal(37, summary.WallClock.TotalSeconds, 6);
+        Assert.Equal(16, summary.MedianSamplesPerSecond);
+        Assert.Equal("640 samples in 1 min wall-clock over 2 session(s), median 1.00 s/step", summary.Describe(16));
+    }
+
+    [Fact]
     public void Divergence_stops_with_a_message_and_keeps_the_last_good_checkpoint()
     {
         using var temp = new SharedData.TempFolder();
