@@ -16,6 +16,9 @@ public static class Checkpoint
 {
     public const string Format = "srgan-workbench-checkpoint/1";
     public const string FileName = "checkpoint.safetensors";
+    /// <summary>The generator alone (weights, BN statistics, config, step): what evaluation, upscaling and an SRGAN's
+    /// --init-from need, a small file to keep in results/; it cannot resume a run.</summary>
+    public const string GeneratorFileName = "generator.safetensors";
 
     public sealed record Contents(TrainingConfig Config, long Step, IReadOnlyDictionary<string, Tensor> Tensors,
         IReadOnlyDictionary<string, string> Metadata, string Path) : IDisposable
@@ -52,10 +55,32 @@ public static class Checkpoint
         SafeTensors.Write(path, tensors, metadata);
     }
 
-    /// <summary>Reads and checks a checkpoint; errors say what the file is and what was expected.</summary>
+    /// <summary>Writes the generator-only file (see <see cref="GeneratorFileName"/>), atomically.</summary>
+    public static void SaveGenerator(string path, TrainingConfig config, long step, SRResNet generator)
+    {
+        var tensors = generator.state_dict().Select(kv => new KeyValuePair<string, Tensor>("generator." + kv.Key, kv.Value)).ToList();
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["contents"] = "generator",
+            ["step"] = step.ToString(CultureInfo.InvariantCulture),
+            ["config"] = config.ToJson(),
+        };
+        SafeTensors.Write(path, tensors, metadata);
+    }
+
+    /// <summary>True for a generator-only file, which has no optimiser state to resume from.</summary>
+    public static bool IsGeneratorOnly(Contents contents) => contents.Metadata.TryGetValue("contents", out var c) && c == "generator";
+
+    /// <summary>Reads and checks a checkpoint; errors say what the file is and what was expected. A run folder
+    /// means its checkpoint.safetensors, or its generator.safetensors when only that is kept.</summary>
     public static Contents Read(string path)
     {
-        if (Directory.Exists(path)) path = System.IO.Path.Combine(path, FileName);
+        if (Directory.Exists(path))
+        {
+            string full = System.IO.Path.Combine(path, FileName), generator = System.IO.Path.Combine(path, GeneratorFileName);
+            path = File.Exists(full) || !File.Exists(generator) ? full : generator;
+        }
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: checkpoint not found.", path);
         var file = SafeTensors.Read(path);
         if (!file.Metadata.TryGetValue("format", out var format) || format != Format)

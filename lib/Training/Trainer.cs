@@ -96,7 +96,11 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         }
 
         if (start >= Config.Steps)
+        {
+            string generatorFile = Path.Combine(RunDirectory, Checkpoint.GeneratorFileName);
+            if (!File.Exists(generatorFile)) Checkpoint.SaveGenerator(generatorFile, Config, step, generator);
             return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"already at step {start} of {Config.Steps}", clock.Elapsed, 0);
+        }
 
         foreach (var batch in crops.Stream(start, cancel))
         {
@@ -155,6 +159,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             _log(message);
             return new TrainingResult(TrainingStatus.Cancelled, step, CheckpointPath, message, clock.Elapsed, (step - start) * Config.Data.BatchSize);
         }
+        Checkpoint.SaveGenerator(Path.Combine(RunDirectory, Checkpoint.GeneratorFileName), Config, step, generator);
         return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"finished {step} steps in {clock.Elapsed:hh\\:mm\\:ss}", clock.Elapsed,
             (step - start) * Config.Data.BatchSize);
     }
@@ -213,6 +218,8 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     long Restore(SRResNet g, Adam optimG, Discriminator? d, Adam? optimD, Generator random)
     {
         using var c = Checkpoint.Read(CheckpointPath);
+        if (Checkpoint.IsGeneratorOnly(c))
+            throw new InvalidDataException($"{CheckpointPath} holds the generator alone (no optimiser state or RNG); a run resumes only from a full checkpoint.");
         var differences = Differences(c.Config, Config);
         if (differences.Count > 0)
             throw new InvalidDataException($"{CheckpointPath} was made with a different config; resuming would not continue the same run. Differences: {string.Join("; ", differences)}.");

@@ -43,9 +43,21 @@ public class TrainerTests(ITestOutputHelper output)
         var a = new ModelUpscaler(Checkpoint.LoadGenerator(trainer.CheckpointPath), "a").Upscale(lr);
         var b = new ModelUpscaler(Checkpoint.LoadGenerator(temp.Path), "b").Upscale(lr);
         Assert.Equal(a.Pixels, b.Pixels);
-        using var c = Checkpoint.Read(trainer.CheckpointPath);
-        Assert.Equal(30, c.Step);
-        Assert.Equal(Smoke(ModelKind.SRResNet).ToJson(), c.Config.ToJson());
+        using (var c = Checkpoint.Read(trainer.CheckpointPath))
+        {
+            Assert.Equal(30, c.Step);
+            Assert.Equal(Smoke(ModelKind.SRResNet).ToJson(), c.Config.ToJson());
+        }
+
+        // A finished run also keeps its generator alone (a small file for results/): same SR image; the folder
+        // finds it once the full checkpoint is gone; it cannot resume.
+        string generatorOnly = Path.Combine(temp.Path, Checkpoint.GeneratorFileName);
+        Assert.True(new FileInfo(generatorOnly).Length < new FileInfo(trainer.CheckpointPath).Length / 2);
+        File.Delete(trainer.CheckpointPath);
+        File.Move(generatorOnly, trainer.CheckpointPath);
+        Assert.Contains("generator alone", Assert.Throws<InvalidDataException>(() => NewTrainer(Smoke(ModelKind.SRResNet), temp.Path).Run(resume: true)).Message);
+        File.Move(trainer.CheckpointPath, generatorOnly);
+        Assert.Equal(a.Pixels, new ModelUpscaler(Checkpoint.LoadGenerator(temp.Path), "c").Upscale(lr).Pixels);
     }
 
     [Fact]

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The cpu-profile training runs behind results/srresnet-cpu, results/srgan-vgg22-cpu and results/srgan-mse-cpu
+# (the paper's Table 1 columns this workspace's VGG weights allow), each followed by its evaluation on
+# Set5, Set14 and BSD100 (PSNR, SSIM, NIQE). Re-running continues a run from its checkpoint and skips finished
+# ones; stop it at any time (Ctrl-C or SIGTERM saves a checkpoint).
+#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srgan-vgg22|srgan-mse ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build apps/srgan -c Release -v quiet -nologo >/dev/null
+srgan() { dotnet apps/srgan/bin/Release/net10.0/srgan.dll "$@"; }
+
+train() { # folder, then train options
+    local out=$1; shift
+    if [[ -f $out/generator.safetensors ]]; then echo "$out: finished"; return; fi
+    if [[ -f $out/checkpoint.safetensors ]]; then srgan train "$@" --out "$out" --resume; else srgan train "$@" --out "$out"; fi
+    srgan eval --model "$out" --sets Set5,Set14,BSD100 --out "$out/eval"
+}
+
+runs=("$@")
+[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srgan-vgg22 srgan-mse)
+for r in "${runs[@]}"; do
+    case $r in
+        srresnet)    train results/srresnet-cpu --model srresnet --profile cpu ;;
+        srgan-vgg22) train results/srgan-vgg22-cpu --model srgan --profile cpu --content vgg22 --init-from results/srresnet-cpu ;;
+        srgan-mse)   train results/srgan-mse-cpu --model srgan --profile cpu --content mse --init-from results/srresnet-cpu ;;
+        *) echo "unknown run '$r': expected srresnet, srgan-vgg22 or srgan-mse" >&2; exit 2 ;;
+    esac
+done
