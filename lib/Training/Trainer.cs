@@ -36,6 +36,8 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     public string CheckpointPath => Path.Combine(RunDirectory, Checkpoint.FileName);
 
     public event Action<TrainingProgress>? Progress;
+    // The pixel content criterion (mse/l1), parsed once; unused for a VGG content loss.
+    readonly Criterion _pixelCriterion = config.UsesVgg ? Criterion.Mse : PixelLoss.Parse(config.Content);
     /// <summary>Raised after each periodic Set5 evaluation: (step, PSNR in dB).</summary>
     public event Action<long, double>? Evaluated;
 
@@ -168,7 +170,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     Dictionary<string, double> SRResNetStep(SRResNet g, Adam optim, Tensor lr, Tensor hr, double learningRate)
     {
         var sr = g.forward(lr);
-        var loss = PixelLoss.Compute(sr, hr, PixelLoss.Parse(Config.Content));
+        var loss = PixelLoss.Compute(sr, hr, _pixelCriterion);
         optim.ZeroGrad();
         loss.backward();
         optim.Step(learningRate);
@@ -186,7 +188,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         dLoss.backward();
         optimD.Step(learningRate);
 
-        var contentLoss = vgg != null ? vgg.Compute(sr, hr) : PixelLoss.Compute(sr, hr, PixelLoss.Parse(Config.Content));
+        var contentLoss = vgg != null ? vgg.Compute(sr, hr) : PixelLoss.Compute(sr, hr, _pixelCriterion);
         var advLoss = adversarial.Generator(d, hr, sr, out _);
         var gLoss = contentLoss.mul(Config.ContentWeight).add(advLoss.mul(Config.AdversarialWeight));
         var values = new Dictionary<string, double>();
