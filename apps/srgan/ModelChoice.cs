@@ -52,7 +52,10 @@ sealed class ModelChoice
         if (model != null)
         {
             using var c = Checkpoint.Read(model);
-            string name = $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Profile}";
+            // Named as the paper's rows are: srresnet-<profile>, srgan-<content>-<profile> (Table 1's columns).
+            string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != "mse"
+                ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content.ToLowerInvariant()}-{c.Config.Profile}"
+                : $"srresnet-{c.Config.Profile}";
             string log = Path.Combine(Path.GetDirectoryName(c.Path)!, "log.jsonl");
             string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
             return (new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch)),

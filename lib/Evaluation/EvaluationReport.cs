@@ -12,7 +12,7 @@ public sealed record ImageScore(
 /// <summary>Mean scores of one method on one set.</summary>
 public sealed record SetScore(string Set, string Method, int Images, double Psnr, double Ssim, double? Niqe, double? PsnrGrayRaw)
 {
-    public PaperScore? Paper => PaperTable2.Find(Method, Set);
+    public PaperScore? Paper => PaperTables.Find(Method, Set);
 }
 
 /// <summary>Everything one evaluation produced, with the command and protocol that produced it.</summary>

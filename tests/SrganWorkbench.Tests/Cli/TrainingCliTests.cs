@@ -34,7 +34,7 @@ public class TrainingCliTests
         var ev = Srgan("eval", "--model", gan, "--sets", "Set5", "--no-niqe", "--out", eval);
         Assert.True(ev.Code == 0, ev.Err);
         string md = File.ReadAllText(Path.Combine(eval, "summary.md"));
-        Assert.Contains("| Set5 | srgan-smoke | 5 |", md);
+        Assert.Contains("| Set5 | srgan-vgg22-smoke | 5 |", md);
         Assert.Contains("smoke profile, step 12 of 12", md);
     }
 
