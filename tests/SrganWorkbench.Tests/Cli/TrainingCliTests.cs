@@ -72,7 +72,7 @@ public class TrainingCliTests
     }
 
     [Fact]
-    public void Sigterm_stops_a_run_after_its_step_with_a_checkpoint_that_resumes()
+    public async Task Sigterm_stops_a_run_after_its_step_with_a_checkpoint_that_resumes()
     {
         using var temp = new SharedData.TempFolder();
         string run = temp.File("run");
@@ -90,7 +90,7 @@ public class TrainingCliTests
             using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString()])) kill.WaitForExit();
             Assert.True(process.WaitForExit(60_000), "srgan train did not stop within 60 s of SIGTERM");
             code = process.ExitCode;
-            stdout = output.Result;
+            stdout = await output;
         }
         Assert.Equal(130, code);
         Assert.Contains("Cancelled: cancelled at step", stdout);
