@@ -43,7 +43,6 @@ public sealed class InferenceGenerator : IDisposable
         _o = model.Options;
         _bandBytes = bandBytes;
         var sd = model.state_dict();
-        var device = sd["conv_input.weight"].device;
         using (no_grad())
         using (NewDisposeScope()) // temporaries; what the generator keeps is detached from it (Keep)
         {
