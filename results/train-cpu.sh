@@ -6,8 +6,13 @@
 #   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srgan-vgg22|srgan-mse ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dotnet build apps/srgan -c Release -v quiet -nologo >/dev/null
-srgan() { dotnet apps/srgan/bin/Release/net10.0/srgan.dll "$@"; }
+# SRGAN_CLI names a published srgan to use instead (so rebuilding the repo cannot disturb a long run).
+if [[ -n ${SRGAN_CLI:-} ]]; then
+    srgan() { "$SRGAN_CLI" "$@"; }
+else
+    dotnet build apps/srgan -c Release -v quiet -nologo >/dev/null
+    srgan() { dotnet apps/srgan/bin/Release/net10.0/srgan.dll "$@"; }
+fi
 
 train() { # folder, then train options
     local out=$1; shift

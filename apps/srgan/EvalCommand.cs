@@ -34,7 +34,7 @@ static class EvalCommand
             var methods = CliErrors.List(parse.GetValue(method) ?? (choice.Given(parse) ? "" : "bicubic"))
                 .Select(m => (ISuperResolver)InterpolationUpscaler.Parse(m, s)).ToList();
             bool model = choice.Given(parse);
-            if (model) methods.Add(choice.Create(parse));
+            if (model) methods.AddRange(choice.CreateAll(parse)); // --model a,b,c (and --peer): one table compares them
             string folder = parse.GetValue(outDir) ?? Path.Combine(RepoPaths.Results, "eval", string.Join("-", methods.Select(m => m.Name)));
             var options = new EvaluationOptions
             {

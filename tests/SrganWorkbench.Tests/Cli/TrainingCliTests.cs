@@ -36,6 +36,13 @@ public class TrainingCliTests
         string md = File.ReadAllText(Path.Combine(eval, "summary.md"));
         Assert.Contains("| Set5 | srgan-vgg22-smoke | 5 |", md);
         Assert.Contains("smoke profile, step 12 of 12", md);
+
+        // Several runs and a baseline in one table (the README's summary is made this way).
+        string both = temp.File("both");
+        var ev2 = Srgan("eval", "--method", "bicubic", "--model", $"{pre},{gan}", "--sets", "Set5", "--no-niqe", "--out", both);
+        Assert.True(ev2.Code == 0, ev2.Err);
+        var rows = File.ReadAllLines(Path.Combine(both, "summary.md")).Where(l => l.StartsWith("| Set5 |")).ToList();
+        Assert.Equal(["bicubic", "srresnet-smoke", "srgan-vgg22-smoke"], rows.Select(r => r.Split('|')[2].Trim()));
     }
 
     [Fact]
