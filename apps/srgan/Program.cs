@@ -6,6 +6,7 @@ var root = new RootCommand("SRGAN Workbench: reproduce Ledig et al. (CVPR 2017) 
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(UpscaleCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(WeightsCommand.Create());
 root.Subcommands.Add(MosCommand.Create());
 root.Subcommands.Add(DataCommand.Create());

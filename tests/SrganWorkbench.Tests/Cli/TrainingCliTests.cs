@@ -43,6 +43,16 @@ public class TrainingCliTests
         Assert.True(ev2.Code == 0, ev2.Err);
         var rows = File.ReadAllLines(Path.Combine(both, "summary.md")).Where(l => l.StartsWith("| Set5 |")).ToList();
         Assert.Equal(["bicubic", "srresnet-smoke", "srgan-vgg22-smoke"], rows.Select(r => r.Split('|')[2].Trim()));
+
+        // The side-by-side figure: bicubic, the two runs, HR.
+        string figure = temp.File("fig.png");
+        var cmp = Srgan("compare", "--image", Path.Combine(SharedData.Set("Set5"), "baby.png"), "--crop", "100,100,40,30",
+            "--model", $"{pre},{gan}", "--zoom", "2", "-o", figure);
+        Assert.True(cmp.Code == 0, cmp.Err);
+        Assert.Equal((4 * 80 + 3 * SrganWorkbench.Evaluation.ComparisonFigure.Gap, 60), SrganWorkbench.Imaging.ImageFile.ReadSize(figure));
+        string caption = File.ReadAllText(Path.ChangeExtension(figure, ".md"));
+        Assert.Matches(@"\| srgan-vgg22-smoke \| \d+\.\d\d \| 0\.\d{4} \|", caption);
+        Assert.Contains("Made by `srgan compare --image", caption);
     }
 
     [Fact]
