@@ -82,7 +82,9 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         var content = Config.Kind == ModelKind.Srgan && Config.UsesVgg ? new VggContentLoss(LoadVgg(device), Config.ContentCriterion) : null;
         var adversarial = new AdversarialLoss(Config.Adversarial) { Random = random };
 
-        using var logFile = new TrainingLog(Path.Combine(RunDirectory, "log.jsonl"), resume ? start : -1);
+        // A fresh run starts an empty log: a stale log.jsonl left in the folder (a run whose checkpoint was deleted)
+        // would otherwise be read back as an earlier session of this one.
+        using var logFile = new TrainingLog(Path.Combine(RunDirectory, "log.jsonl"), resume ? start : 0);
         var clock = Stopwatch.StartNew();
         var window = new Queue<(long Step, double Seconds)>();
         long step = start;

@@ -14,10 +14,12 @@ public sealed class TrainingLog : IDisposable
     readonly StreamWriter _writer;
     public string Path { get; }
 
+    /// <summary>Opens <paramref name="path"/> for appending, first dropping the lines beyond <paramref name="resumeStep"/>
+    /// (0 for a fresh run: nothing is kept).</summary>
     public TrainingLog(string path, long resumeStep)
     {
         Path = path;
-        if (File.Exists(path) && resumeStep >= 0)
+        if (File.Exists(path))
         {
             var kept = File.ReadAllLines(path).Where(line => StepOf(line) is { } s && s <= resumeStep).ToList();
             AtomicFile.WriteAllText(path, kept.Count == 0 ? "" : string.Join("\n", kept) + "\n");

@@ -148,6 +148,22 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_fresh_run_replaces_a_stale_log_left_in_its_folder()
+    {
+        // A run whose checkpoint was deleted leaves its log behind; a new run there must not count it as a session.
+        using var temp = new SharedData.TempFolder();
+        string path = temp.File("log.jsonl");
+        File.WriteAllLines(path, ["""{"step":10,"time_s":900,"loss":0.5,"samples_per_s":1}""", """{"step":600,"time_s":2000,"loss":0.4,"samples_per_s":1}"""]);
+        var config = Smoke(ModelKind.SRResNet) with { Steps = 3 };
+        Assert.Equal(TrainingStatus.Completed, NewTrainer(config, temp.Path).Run().Status);
+        var steps = TrainingLog.Read(path).Select(e => e["step"]).ToList();
+        Assert.Equal([1, 2, 3], steps);
+        var summary = TrainingLog.Summarize(path)!;
+        Assert.Equal(1, summary.Sessions);
+        Assert.True(summary.WallClock.TotalSeconds < 900, $"the stale session's time was counted: {summary.WallClock}");
+    }
+
+    [Fact]
     public void A_log_summary_adds_the_sessions_of_a_resumed_run()
     {
         using var temp = new SharedData.TempFolder();
