@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SrganWorkbench.Data;
 using SrganWorkbench.Weights;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -97,10 +98,17 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
         StateDict.Load(this, weights.Where(kv => needed.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value), source);
     }
 
+    /// <summary>The shared ImageNet VGG19 (conv1_1..conv3_4, Caffe preprocessing) under the weights root: enough for VGG22 and VGG34.</summary>
+    public static string DefaultWeightsPath() =>
+        Path.Combine(DataRoot.ResolveWeights(), "vgg19-imagenet-partial", "vgg19_features_0-16_caffeRGB.safetensors");
+
     /// <summary>A frozen extractor from a weights file: safetensors (Caffe preprocessing, as the shared
     /// partial VGG19) or torchvision's .pth (torchvision preprocessing).</summary>
     public static Vgg19Features Load(string layer, string path)
     {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"{path}: VGG19 weights not found. Set {DataRoot.WeightsVariable} to the folder holding vgg19-imagenet-partial/, " +
+                                            "set VggWeights in the config, or download torchvision's with `srgan weights download vgg19`.", path);
         bool pth = path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase);
         var weights = pth ? PyTorchZip.ReadStateDict(path) : SafeTensors.Read(path).Tensors;
         var model = new Vgg19Features(layer, pth ? VggPreprocessing.Torchvision : VggPreprocessing.Caffe);

@@ -9,4 +9,13 @@ public static class ChartExtensions
     /// <summary>Sets the chart's title (Plotly.NET's F# <c>Chart.withTitle</c>).</summary>
     public static GenericChart WithTitle(this GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
+
+    /// <summary>Names the axes; <paramref name="logY"/> draws the y axis on a log scale (loss curves).</summary>
+    public static GenericChart WithAxes(this GenericChart chart, string x, string y, bool logY = false)
+    {
+        chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: x);
+        return logY
+            ? Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: y, AxisType: StyleParam.AxisType.Log)
+            : Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: y);
+    }
 }

@@ -260,11 +260,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
 
     Vgg19Features LoadVgg(Device device)
     {
-        string path = Config.VggWeights ?? Path.Combine(DataRoot.ResolveWeights(), "vgg19-imagenet-partial", "vgg19_features_0-16_caffeRGB.safetensors");
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"{path}: VGG19 weights not found. Set {DataRoot.WeightsVariable} to the folder holding vgg19-imagenet-partial/, " +
-                                            "set VggWeights in the config, or download torchvision's with `srgan weights download vgg19`.", path);
-        return Vgg19Features.Load(Config.Content, path).to(device);
+        return Vgg19Features.Load(Config.Content, Config.VggWeights ?? Vgg19Features.DefaultWeightsPath()).to(device);
     }
 
     double Set5Psnr(SRResNet g, Device device)

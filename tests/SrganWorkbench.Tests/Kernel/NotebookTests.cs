@@ -109,6 +109,33 @@ public partial class NotebookTests(ITestOutputHelper output)
         Assert.Contains("\"5\\n\"", File.ReadAllText(failing).Replace(" ", "")); // outputs up to the failure are kept
     }
 
+    /// <summary>Every notebook after 01 (which has its own test above), so a new notebook is run without a new test.</summary>
+    public static TheoryData<string> CourseNotebooks()
+    {
+        var data = new TheoryData<string>();
+        foreach (var nb in Directory.GetFiles(Notebooks, "*.ipynb").Select(Path.GetFileName).Order())
+            if (!nb!.StartsWith("01-", StringComparison.Ordinal)) data.Add(nb);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(CourseNotebooks))]
+    public void A_course_notebook_runs_headless_in_the_smoke_profile_and_shows_images_and_charts(string name)
+    {
+        using var temp = new SharedData.TempFolder();
+        var started = Stopwatch.StartNew();
+        var run = Kernel("run", "--param", "profile=smoke", "--out", temp.Path, Path.Combine(Notebooks, name));
+        output.WriteLine($"{name}: {started.Elapsed.TotalSeconds:F1} s\n{run.Out}{run.Err}");
+        Assert.True(run.Code == 0, run.Err);
+        var outputs = JsonDocument.Parse(File.ReadAllText(temp.File(name))).RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.TryGetProperty("outputs", out _)).SelectMany(c => c.GetProperty("outputs").EnumerateArray()).ToList();
+        Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
+        bool Has(string mime) => outputs.Any(o => o.TryGetProperty("data", out var d) && d.TryGetProperty(mime, out _));
+        Assert.True(Has("image/png") || outputs.Any(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out var h) && h.ToString().Contains("data:image/png")),
+            $"{name} showed no image");
+        Assert.True(Has("application/vnd.plotly.v1+json"), $"{name} drew no chart");
+    }
+
     [GeneratedRegex("data-check=\"([^\"]*)\"")]
     private static partial Regex CheckAttribute();
 }

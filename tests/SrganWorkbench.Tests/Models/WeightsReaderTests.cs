@@ -77,6 +77,9 @@ public class WeightsReaderTests
         Assert.Contains("srgan weights download vgg19", e.Message);
         Assert.Contains("no layer", Assert.Throws<ArgumentException>(() => new Vgg19Features("relu2_3", VggPreprocessing.Caffe)).Message);
         Assert.Contains("Unknown VGG layer", Assert.Throws<ArgumentException>(() => Vgg19Features.Normalise("conv5")).Message);
+        var missing = Assert.Throws<FileNotFoundException>(() => Vgg19Features.Load("VGG22", "/nonexistent/vgg19.safetensors"));
+        Assert.Contains("/nonexistent/vgg19.safetensors", missing.Message);
+        Assert.Contains(DataRoot.WeightsVariable, missing.Message);
     }
 
     [Theory]
