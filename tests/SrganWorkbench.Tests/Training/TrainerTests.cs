@@ -139,8 +139,10 @@ public class TrainerTests(ITestOutputHelper output)
         var vgg = TrainingConfig.ForProfile("cpu", ModelKind.Srgan);
         Assert.Equal("vgg22", vgg.Content);
         Assert.Equal(1e-4, vgg.ContentWeight);
-        Assert.Equal(1e-3, vgg.AdversarialWeight);
+        Assert.Equal(5e-4, vgg.AdversarialWeight);
         Assert.Equal(1.0, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, "mse").ContentWeight);
+        Assert.Equal(1e-3, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, "mse").AdversarialWeight);
+        Assert.Equal(1e-3, TrainingConfig.ForProfile("paper", ModelKind.Srgan).AdversarialWeight);
         Assert.Equal(1.0, TrainingConfig.ForProfile("paper", ModelKind.Srgan).ContentWeight); // the paper's formula as written
         var srresnet = TrainingConfig.ForProfile("cpu", ModelKind.SRResNet);
         Assert.Equal(5e-4, srresnet.LearningRateAt(0));
