@@ -1,5 +1,4 @@
 using System.CommandLine;
-using SrganWorkbench.Data;
 using SrganWorkbench.Inference;
 using SrganWorkbench.Models;
 using SrganWorkbench.Training;
@@ -63,7 +62,7 @@ sealed class ModelChoice
         }
         if (peer == null) throw new ArgumentException("Give --model CHECKPOINT (from srgan train) or --peer leftthomas.");
         if (!peer.Equals("leftthomas", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"Unknown --peer '{peer}': expected leftthomas.");
-        string weights = parse.GetValue(PeerWeights) ?? Path.Combine(DataRoot.ResolveWeights(), "leftthomas-srgan-x4", "netG_epoch_4_100.safetensors");
+        string weights = parse.GetValue(PeerWeights) ?? PeerModels.LeftThomasDefaultWeightsPath();
         var peerModel = PeerModels.LoadLeftThomas(weights);
         peerModel.to(device);
         return (new ModelUpscaler(peerModel, "leftthomas-srgan", device, tiles, parse.GetValue(HistogramMatch)),

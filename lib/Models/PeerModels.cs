@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using SrganWorkbench.Data;
 using SrganWorkbench.Weights;
 
 namespace SrganWorkbench.Models;
@@ -37,6 +38,10 @@ public static partial class PeerModels
             _ => key,
         };
     }
+
+    /// <summary>The peer's weights as the shared folder holds them, under the weights root.</summary>
+    public static string LeftThomasDefaultWeightsPath() =>
+        Path.Combine(DataRoot.ResolveWeights(), "leftthomas-srgan-x4", "netG_epoch_4_100.safetensors");
 
     /// <summary>The peer generator with its weights from a safetensors file, in eval mode.</summary>
     public static SRResNet LoadLeftThomas(string safetensorsPath)

@@ -14,8 +14,8 @@ public static class ChartExtensions
     public static GenericChart WithAxes(this GenericChart chart, string x, string y, bool logY = false)
     {
         chart = Plotly.NET.CSharp.GenericChartExtensions.WithXAxisStyle<double, double, string>(chart, TitleText: x);
-        return logY
-            ? Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: y, AxisType: StyleParam.AxisType.Log)
-            : Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: y);
+        // An Optional that is "none" unless logY leaves the axis type to Plotly, as before.
+        var axisType = new Plotly.NET.CSharp.Optional<StyleParam.AxisType>(StyleParam.AxisType.Log, logY);
+        return Plotly.NET.CSharp.GenericChartExtensions.WithYAxisStyle<double, double, string>(chart, TitleText: y, AxisType: axisType);
     }
 }

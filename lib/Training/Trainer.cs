@@ -258,10 +258,8 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         _log($"generator initialised from {c.Path} (step {c.Step})");
     }
 
-    Vgg19Features LoadVgg(Device device)
-    {
-        return Vgg19Features.Load(Config.Content, Config.VggWeights ?? Vgg19Features.DefaultWeightsPath()).to(device);
-    }
+    Vgg19Features LoadVgg(Device device) =>
+        Vgg19Features.Load(Config.Content, Config.VggWeights ?? Vgg19Features.DefaultWeightsPath()).to(device);
 
     double Set5Psnr(SRResNet g, Device device)
     {
