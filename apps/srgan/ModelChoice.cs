@@ -1,3 +1,4 @@
+using SrganWorkbench.Losses;
 using System.CommandLine;
 using SrganWorkbench.Inference;
 using SrganWorkbench.Models;
@@ -52,8 +53,8 @@ sealed class ModelChoice
         {
             using var c = Checkpoint.Read(model);
             // Named as the paper's rows are: srresnet-<profile>, srgan-<content>-<profile> (Table 1's columns).
-            string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != "mse"
-                ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content.ToLowerInvariant()}-{c.Config.Profile}"
+            string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != ContentLoss.Mse
+                ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content}-{c.Config.Profile}"
                 : $"srresnet-{c.Config.Profile}";
             string log = Path.Combine(Path.GetDirectoryName(c.Path)!, "log.jsonl");
             string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";

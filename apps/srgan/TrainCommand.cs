@@ -1,3 +1,4 @@
+using SrganWorkbench.Losses;
 using System.Runtime.InteropServices;
 using System.CommandLine;
 using SrganWorkbench.Training;
@@ -38,8 +39,8 @@ static class TrainCommand
             string profileName = parse.GetValue(profile)!;
             var cfg = parse.GetValue(config) is { } path
                 ? TrainingConfig.FromJson(File.ReadAllText(path), path)
-                : TrainingConfig.ForProfile(profileName, modelKind, parse.GetValue(content));
-            if (parse.GetValue(config) != null && parse.GetValue(content) is { } c) cfg = cfg with { Content = c };
+                : TrainingConfig.ForProfile(profileName, modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
+            if (parse.GetValue(config) != null && parse.GetValue(content) is { } c) cfg = cfg with { Content = ContentLoss.Parse(c) };
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
             if (parse.GetValue(seed) is { } s) cfg = cfg with { Seed = s };
             if (parse.GetValue(contentWeight) is { } cw) cfg = cfg with { ContentWeight = cw };

@@ -65,7 +65,6 @@ public sealed class Discriminator : Module<Tensor, Tensor>
             ("1", LeakyReLU(Options.LeakySlope)),
             ("2", Linear(Options.DenseWidth, 1)));
         RegisterComponents();
-        ChannelsLast.Apply(this);
     }
 
     /// <summary>Logits, one per image (N).</summary>
@@ -74,7 +73,7 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         if (Options.Head == DiscriminatorHead.Flatten && (x.shape[2] != Options.InputSize || x.shape[3] != Options.InputSize))
             throw new ArgumentException($"The discriminator takes {Options.InputSize}x{Options.InputSize} images (flatten head), got {x.shape[3]}x{x.shape[2]}.");
-        var f = features.forward(ChannelsLast.Of(x));
+        var f = features.forward(x);
         f = Options.Head == DiscriminatorHead.Flatten ? f.flatten(1) : f.mean([2L, 3L]);
         return classifier.forward(f).squeeze(1).MoveToOuterDisposeScope();
     }

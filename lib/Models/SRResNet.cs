@@ -7,11 +7,16 @@ namespace SrganWorkbench.Models;
 
 /// <summary>
 /// SRResNet, the generator of Ledig et al., "Photo-Realistic Single Image Super-Resolution Using
-/// a Generative Adversarial Network", CVPR 2017, Fig. 4 (top):
+/// a Generative Adversarial Network", CVPR 2017, Section 2.1 and Fig. 4 (top):
 /// 9x9 conv + PReLU; B residual blocks (3x3 conv, BN, PReLU, 3x3 conv, BN, skip); 3x3 conv + BN
 /// plus the long skip from the first PReLU; log2(scale) stages of (3x3 conv to 256 maps,
 /// PixelShuffle(2), PReLU); 9x9 conv to RGB. Input LR RGB in [0,1]; output HR RGB (the paper
-/// trains it against HR in [-1,1]).
+/// trains it against HR in [-1,1], Section 3.2).
+///
+/// This class is the paper's network and nothing else. The faster forms that training and inference
+/// run (channels-last, the output conv fused with the last sub-pixel stage, batch norm folded, the
+/// tail in row bands) are derived from an instance of it in <c>lib/Speed</c> and <c>lib/Inference</c>,
+/// and tests check they compute the same outputs and gradients.
 ///
 /// Submodules are named as a PyTorch port would name them, so state dicts map one to one:
 /// <c>conv_input, prelu_input, blocks.{i}.{conv1,bn1,prelu,conv2,bn2}, conv_mid, bn_mid|prelu_mid,
@@ -26,7 +31,7 @@ public sealed class SRResNet : Module<Tensor, Tensor>
     readonly ModuleList<ResidualBlock> blocks;
     readonly Conv2d conv_mid;
     readonly BatchNorm2d? bn_mid;   // the paper's
-    readonly PReLU? prelu_mid;      // the peer model's
+    readonly PReLU? prelu_mid;      // the leftthomas peer's
     readonly ModuleList<UpsampleBlock> upsample;
     readonly Conv2d conv_output;
 
@@ -47,50 +52,61 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         else if (Options.BatchNorm) bn_mid = BatchNorm2d(c);
 
         RegisterComponents();
-        ChannelsLast.Apply(this);
     }
 
+    /// <summary>HR from LR, as Fig. 4 draws it.</summary>
     public override Tensor forward(Tensor lr)
     {
         using var scope = NewDisposeScope();
-        var head = prelu_input.forward(conv_input.forward(ChannelsLast.Of(lr)));
+        var x = Features(lr);
+        foreach (var stage in upsample) x = stage.forward(x);   // log2(scale) x (k3n256s1, PixelShuffle x2, PReLU)
+        x = conv_output.forward(x);                             // k9n3s1
+        return Activate(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Everything before the upsampling: the LR-resolution feature maps the sub-pixel stages enlarge.</summary>
+    public Tensor Features(Tensor lr)
+    {
+        using var scope = NewDisposeScope();
+        var head = prelu_input.forward(conv_input.forward(lr)); // k9n64s1, PReLU
         var x = head;
-        foreach (var block in blocks) x = block.forward(x);
+        foreach (var block in blocks) x = block.forward(x);     // B residual blocks
+        x = Mid(x).add(head);                                   // k3n64s1, BN; elementwise sum with the head (the long skip)
+        return x.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The layer between the residual blocks and the long skip: conv + BN (paper), conv + PReLU (peer), or conv alone.</summary>
+    public Tensor Mid(Tensor x)
+    {
         x = conv_mid.forward(x);
         if (bn_mid is not null) x = bn_mid.forward(x);
         if (prelu_mid is not null) x = prelu_mid.forward(x);
-        x = x.add_(head);
-        if (FusesOutput)
-        {
-            // The last sub-pixel stage and the 9x9 output conv as one 5x5 conv before PixelShuffle (SubPixelFusion): same function, ~3x faster layer.
-            for (int k = 0; k < upsample.Count - 1; k++) x = upsample[k].forward(x);
-            x = upsample[upsample.Count - 1].ForwardBeforeShuffle(x);
-            x = functional.conv2d(x, SubPixelFusion.Weight(conv_output.weight!), SubPixelFusion.Bias(conv_output.bias!), padding: [2, 2]);
-            x = functional.pixel_shuffle(x, 2);
-        }
-        else
-        {
-            foreach (var stage in upsample) x = stage.forward(x);
-            x = conv_output.forward(x);
-        }
-        x = Options.Output switch
-        {
-            OutputActivation.Tanh => x.tanh(),
-            OutputActivation.TanhToUnit => x.tanh().add(1).div(2),
-            _ => x,
-        };
-        // Callers get plain NCHW whatever the layout inside (3 channels: a cheap copy).
-        return x.contiguous().MoveToOuterDisposeScope();
+        return x;
     }
 
-    /// <summary>Whether forward runs the last sub-pixel stage and the output conv fused (sub-pixel upsampling with zero padding).</summary>
-    public bool FusesOutput => Options.Upsampling == UpsamplingType.SubPixel && Options.Padding == ConvPadding.Zero;
+    /// <summary>The output activation of <see cref="GeneratorOptions.Output"/> (the paper's is the identity).</summary>
+    public Tensor Activate(Tensor x) => Options.Output switch
+    {
+        OutputActivation.Tanh => x.tanh(),
+        OutputActivation.TanhToUnit => x.tanh().add(1).div(2),
+        _ => x,
+    };
+
+    // The parts, for the forms in lib/Speed and lib/Inference that compute the same function faster.
+    public Conv2d ConvInput => conv_input;
+    public PReLU PReluInput => prelu_input;
+    public IList<ResidualBlock> Blocks => blocks;
+    public Conv2d ConvMid => conv_mid;
+    public BatchNorm2d? BnMid => bn_mid;
+    public PReLU? PReluMid => prelu_mid;
+    public IList<UpsampleBlock> Upsample => upsample;
+    public Conv2d ConvOutput => conv_output;
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount() => parameters().Sum(p => p.numel());
 }
 
-/// <summary>x + BN(conv(PReLU(BN(conv(x))))): the paper's residual block.</summary>
+/// <summary>x + BN(conv(PReLU(BN(conv(x))))): the paper's residual block (Fig. 4, after He et al. 2016 as Gross and Wilber modified it).</summary>
 public sealed class ResidualBlock : Module<Tensor, Tensor>
 {
     readonly Conv2d conv1, conv2;
@@ -115,18 +131,23 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
         if (bn2 is not null) y = bn2.forward(y);
         return y.add_(x).MoveToOuterDisposeScope();
     }
+
+    public Conv2d Conv1 => conv1;
+    public BatchNorm2d? Bn1 => bn1;
+    public PReLU PRelu => prelu;
+    public Conv2d Conv2 => conv2;
+    public BatchNorm2d? Bn2 => bn2;
 }
 
-/// <summary>One x2 upsampling stage of the generator.</summary>
+/// <summary>One x2 upsampling stage of the generator: <see cref="Enlarge"/>, then PReLU.</summary>
 public sealed class UpsampleBlock : Module<Tensor, Tensor>
 {
     readonly Module<Tensor, Tensor> conv;
     readonly PReLU prelu;
-    readonly UpsamplingType type;
 
     public UpsampleBlock(int channels, UpsamplingType type, bool preluPerChannel, PaddingModes padding) : base(nameof(UpsampleBlock))
     {
-        this.type = type;
+        Type = type;
         conv = type switch
         {
             UpsamplingType.SubPixel => Conv2d(channels, channels * 4, 3, padding: 1, padding_mode: padding),
@@ -137,25 +158,24 @@ public sealed class UpsampleBlock : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    public UpsamplingType Type { get; }
+    public Module<Tensor, Tensor> Conv => conv;
+    public PReLU PRelu => prelu;
+
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var y = type switch
-        {
-            UpsamplingType.SubPixel => functional.pixel_shuffle(conv.forward(x), 2),
-            UpsamplingType.NearestConv => conv.forward(functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest)),
-            _ => conv.forward(x),
-        };
-        return prelu.forward(y).MoveToOuterDisposeScope();
+        return prelu.forward(Enlarge(x)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Sub-pixel stage without its PixelShuffle: conv, then PReLU with the slopes moved before the shuffle.</summary>
-    public Tensor ForwardBeforeShuffle(Tensor x)
+    /// <summary>Twice the resolution, before the activation: conv then PixelShuffle (the paper's sub-pixel
+    /// convolution, Shi et al. 2016), nearest-neighbour then conv, or a stride-2 transposed conv.</summary>
+    public Tensor Enlarge(Tensor x) => Type switch
     {
-        if (type != UpsamplingType.SubPixel) throw new InvalidOperationException("only a sub-pixel stage has a shuffle to defer");
-        using var scope = NewDisposeScope();
-        return functional.prelu(conv.forward(x), SubPixelFusion.Slope(prelu.weight!)).MoveToOuterDisposeScope();
-    }
+        UpsamplingType.SubPixel => functional.pixel_shuffle(conv.forward(x), 2),
+        UpsamplingType.NearestConv => conv.forward(functional.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest)),
+        _ => conv.forward(x),
+    };
 }
 
 static class Layers

@@ -8,10 +8,10 @@ using static TorchSharp.torch.nn;
 
 namespace SrganWorkbench.Models;
 
-/// <summary>How a set of VGG19 weights expects its input.</summary>
+/// <summary>How a set of VGG19 weights expects its input, and how large its features are.</summary>
 public enum VggPreprocessing
 {
-    /// <summary>RGB 0..255 minus the ImageNet mean (123.68, 116.779, 103.939): the original (Caffe/Keras) VGG release.</summary>
+    /// <summary>RGB 0..255 minus the ImageNet mean (123.68, 116.779, 103.939): the original (Caffe/Keras) VGG release, which the paper used.</summary>
     Caffe,
     /// <summary>RGB 0..1, normalised by mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225): torchvision's weights.</summary>
     Torchvision,
@@ -21,33 +21,43 @@ public enum VggPreprocessing
 /// VGG19 (Simonyan and Zisserman, ICLR 2015) convolutional features up to relu{i}_{j}, frozen,
 /// for the paper's content loss: VGG22 = relu2_2, VGG34 = relu3_4, VGG54 = relu5_4. Layers are
 /// named as torchvision's <c>vgg19().features</c> (<c>features.0</c>, <c>features.2</c>, ...), so its
-/// state dict and the partial safetensors file load one to one. The paper divides the feature
-/// maps by 12.75 so the VGG loss is on the scale of the MSE loss (Section 2.2.1); so does this.
-/// Input: RGB in [0,1].
+/// state dict and the partial safetensors file load one to one. Input: RGB in [0,1].
+///
+/// Feature scale (<see cref="FeatureScale"/>): the weights carry their preprocessing, and the features are
+/// returned on one scale whichever weights are loaded, the paper's: the Caffe VGG19 fed 0..255 RGB, features
+/// divided by 12.75 (Section 2.2.1). Weights trained on torchvision's normalised input see inputs 255 x 0.226
+/// = 57.6 times smaller (0.226: the mean of its three stds); a ReLU network is positively homogeneous and
+/// both releases' conv1_1 weights have similar magnitudes (this Caffe copy's std: 0.19), so their features
+/// are multiplied by 57.6 before the 1/12.75. That factor is a first-order match, not a measured one:
+/// torchvision's weights are not on this machine.
 /// </summary>
 public sealed partial class Vgg19Features : Module<Tensor, Tensor>
 {
     /// <summary>Channels of the 16 convolutions of VGG19.</summary>
     static readonly int[] ConvChannels = [64, 64, 128, 128, 256, 256, 256, 256, 512, 512, 512, 512, 512, 512, 512, 512];
     static readonly int[] BlockSizes = [2, 2, 4, 4, 4];
+    /// <summary>The paper's rescaling of the (Caffe-scale) feature maps.</summary>
     public const double PaperRescale = 1 / 12.75;
+    /// <summary>How much larger Caffe-preprocessed inputs (0..255) are than torchvision's normalised ones: 255 x mean(std).</summary>
+    public const double TorchvisionToCaffeScale = 255 * (0.229 + 0.224 + 0.225) / 3;
 
     readonly Sequential features;
     // Input normalisation as plain numbers: a Tensor field would be registered as a buffer and
     // show up in the state dict, which must hold exactly torchvision's keys.
     readonly float[] _mean, _scale;
     public string Layer { get; }
-    public double Rescale { get; }
+    /// <summary>Factor applied to the raw features: puts them on the paper's scale (see the class comment).</summary>
+    public double FeatureScale { get; }
     public VggPreprocessing Preprocessing { get; }
 
     /// <param name="layer">"relu2_2", "relu3_4", "relu5_4" (or the paper's "VGG22", "VGG34", "VGG54").</param>
     /// <param name="preprocessing">What the weights expect of their input.</param>
-    /// <param name="rescale">Factor applied to the features (the paper's 1/12.75).</param>
-    public Vgg19Features(string layer, VggPreprocessing preprocessing, double rescale = PaperRescale) : base(nameof(Vgg19Features))
+    /// <param name="featureScale">Factor applied to the raw features; default: the paper's scale for these weights.</param>
+    public Vgg19Features(string layer, VggPreprocessing preprocessing, double? featureScale = null) : base(nameof(Vgg19Features))
     {
         Layer = Normalise(layer);
         Preprocessing = preprocessing;
-        Rescale = rescale;
+        FeatureScale = featureScale ?? PaperScale(preprocessing);
         int cut = FeatureIndex(Layer);
         var layers = new List<(string, Module<Tensor, Tensor>)>();
         int inChannels = 3, conv = 0;
@@ -66,10 +76,13 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
             ? (new[] { 123.68f / 255, 116.779f / 255, 103.939f / 255 }, new[] { 255f, 255f, 255f })
             : (new[] { 0.485f, 0.456f, 0.406f }, new[] { 1 / 0.229f, 1 / 0.224f, 1 / 0.225f });
         RegisterComponents();
-        ChannelsLast.Apply(this);
         foreach (var p in parameters()) p.requires_grad = false;
         eval();
     }
+
+    /// <summary>The factor that puts raw features of weights with this preprocessing on the paper's scale.</summary>
+    public static double PaperScale(VggPreprocessing preprocessing) =>
+        preprocessing == VggPreprocessing.Caffe ? PaperRescale : TorchvisionToCaffeScale * PaperRescale;
 
     /// <summary>Rescaled features of RGB images in [0,1].</summary>
     public override Tensor forward(Tensor rgb)
@@ -77,8 +90,7 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var mean = tensor(_mean, [1, 3, 1, 1], device: rgb.device);
         var scale = tensor(_scale, [1, 3, 1, 1], device: rgb.device);
-        var x = ChannelsLast.Of(rgb.sub(mean).mul(scale));
-        return features.forward(x).mul(Rescale).MoveToOuterDisposeScope();
+        return features.forward(rgb.sub(mean).mul(scale)).mul(FeatureScale).MoveToOuterDisposeScope();
     }
 
     /// <summary>Loads weights with torchvision key names (features.N.weight/bias); names the layers a file lacks.</summary>
@@ -102,16 +114,25 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
     public static string DefaultWeightsPath() =>
         Path.Combine(DataRoot.ResolveWeights(), "vgg19-imagenet-partial", "vgg19_features_0-16_caffeRGB.safetensors");
 
-    /// <summary>A frozen extractor from a weights file: safetensors (Caffe preprocessing, as the shared
-    /// partial VGG19) or torchvision's .pth (torchvision preprocessing).</summary>
+    /// <summary>A frozen extractor from a weights file, with the preprocessing the file states: torchvision's .pth
+    /// (torchvision preprocessing), or safetensors whose metadata "preprocess" names the 0..255 Caffe input (as the
+    /// shared partial VGG19's does; Caffe preprocessing) or does not (timm's vgg19.tv_in1k: torchvision).</summary>
     public static Vgg19Features Load(string layer, string path)
     {
         if (!File.Exists(path))
             throw new FileNotFoundException($"{path}: VGG19 weights not found. Set {DataRoot.WeightsVariable} to the folder holding vgg19-imagenet-partial/, " +
                                             "set VggWeights in the config, or download torchvision's with `srgan weights download vgg19`.", path);
         bool pth = path.EndsWith(".pth", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".pt", StringComparison.OrdinalIgnoreCase);
-        var weights = pth ? PyTorchZip.ReadStateDict(path) : SafeTensors.Read(path).Tensors;
-        var model = new Vgg19Features(layer, pth ? VggPreprocessing.Torchvision : VggPreprocessing.Caffe);
+        IReadOnlyDictionary<string, Tensor> weights;
+        var preprocessing = VggPreprocessing.Torchvision;
+        if (pth) weights = PyTorchZip.ReadStateDict(path);
+        else
+        {
+            var file = SafeTensors.Read(path);
+            weights = file.Tensors;
+            if (file.Metadata.TryGetValue("preprocess", out var p) && p.Contains("0..255", StringComparison.Ordinal)) preprocessing = VggPreprocessing.Caffe;
+        }
+        var model = new Vgg19Features(layer, preprocessing);
         model.LoadWeights(weights, path);
         foreach (var t in weights.Values) t.Dispose();
         return model;

@@ -5,6 +5,7 @@ using SrganWorkbench.Imaging;
 using SrganWorkbench.Inference;
 using SrganWorkbench.Losses;
 using SrganWorkbench.Models;
+using SrganWorkbench.Speed;
 using SrganWorkbench.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,12 +22,11 @@ public sealed record TrainingProgress(long Step, long TotalSteps, IReadOnlyDicti
     double SamplesPerSecond, TimeSpan Elapsed, TimeSpan Remaining);
 
 /// <summary>
-/// Trains SRResNet (pixel loss) or SRGAN (content + adversarial loss, alternating one D and one G
-/// update per step, both with Adam) as Ledig et al. do: LR in [0,1], HR in [-1,1]. A run lives in
-/// a folder: config.json, checkpoint.safetensors (atomic, every CheckpointEvery steps, at the end
-/// and when cancelled), log.jsonl. Batch i of the data stream is a function of (seed, i) and the
-/// checkpoint holds everything else that changes (weights, BN statistics, Adam state, RNG), so a
-/// resumed run continues exactly where it stopped.
+/// Runs training: the step itself is <see cref="Updates"/> (SRResNet: G on the content loss; SRGAN: a D step,
+/// then a G step); this class does what surrounds it. A run lives in a folder: config.json,
+/// checkpoint.safetensors (atomic, every CheckpointEvery steps, at the end and when cancelled), log.jsonl.
+/// Batch i of the data stream is a function of (seed, i) and the checkpoint holds everything else that
+/// changes (weights, BN statistics, Adam state, RNG), so a resumed run continues exactly where it stopped.
 /// </summary>
 public sealed class Trainer(TrainingConfig config, string runDirectory, string? dataRoot = null, Action<string>? log = null)
 {
@@ -36,190 +36,128 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     public string CheckpointPath => Path.Combine(RunDirectory, Checkpoint.FileName);
 
     public event Action<TrainingProgress>? Progress;
-    // The pixel content criterion (mse/l1), parsed once; unused for a VGG content loss.
-    readonly Criterion _pixelCriterion = config.UsesVgg ? Criterion.Mse : PixelLoss.Parse(config.Content);
     /// <summary>Raised after each periodic Set5 evaluation: (step, PSNR in dB).</summary>
     public event Action<long, double>? Evaluated;
 
+    /// <summary>Trains until the configured step, <paramref name="cancel"/> (checkpoint, then return Cancelled) or a
+    /// non-finite loss (return Diverged, keeping the last good checkpoint).</summary>
     public TrainingResult Run(bool resume = false, CancellationToken cancel = default)
     {
-        // A notebook's Stop button (Interruption) stops the run like Ctrl-C: checkpoint, then return.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interruption.Token);
-        cancel = stop.Token;
         Config.Validate();
+        CheckFolder(resume);
+        var device = TorchRuntime.SelectDevice(Config.Device, _log);
+        using var models = RunState.Create(Config, device);
+        long start = resume ? Restore(models) : 0;
+        if (!resume && Config.InitFrom != null) InitialiseGenerator(models.Generator);
+        AtomicFile.WriteAllText(Path.Combine(RunDirectory, "config.json"), Config.ToJson() + "\n");
+        _log($"{Config.Kind} run in {RunDirectory}: profile {Config.Profile}, steps {start}..{Config.Steps}, generator {models.Generator.ParameterCount():N0} parameters" +
+             (models.Discriminator != null ? $", discriminator {models.Discriminator.ParameterCount():N0}" : ""));
+
+        var crops = TrainingCrops.FromSets(Config.TrainSets, dataRoot, Config.Data with { Seed = Config.Seed });
+        if (crops.Skipped.Count > 0) _log($"skipped {crops.Skipped.Count} image(s) smaller than {Config.Data.HrSize}px: {string.Join(", ", crops.Skipped.Select(Path.GetFileName))}");
+        var updates = new Updates(Config, models.Fast, models.OptimG, models.Discriminator, models.OptimD,
+            ContentTerm.Create(Config.Content, Config.VggWeights, device), new AdversarialLoss(Config.Adversarial) { Random = models.Random });
+
+        // A fresh run starts an empty log: a stale log.jsonl left in the folder (a run whose checkpoint was deleted)
+        // would otherwise be read back as an earlier session of this one.
+        using var logFile = new TrainingLog(Path.Combine(RunDirectory, "log.jsonl"), resume ? start : 0);
+        var pace = new Pace(start);
+        long step = start, savedStep = resume ? start : -1; // savedStep: the step of the checkpoint on disk, if any
+        void Save() { Checkpoint.Save(CheckpointPath, Config, step, models.Generator, models.OptimG, models.Random, models.Discriminator, models.OptimD); savedStep = step; }
+
+        if (start >= Config.Steps) return AlreadyDone(models.Generator, start, pace);
+        models.Train();
+        foreach (var batch in crops.Stream(start, cancel))
+        {
+            Dictionary<string, double> values;
+            using (NewDisposeScope())
+            {
+                var (lr, hrUnit) = ImageTensor.ToTensors(batch, device);
+                double learningRate = Config.LearningRateAt(step);
+                values = updates.Step(lr, hrUnit.mul(2).sub(1), learningRate);
+                values["lr"] = learningRate;
+            }
+            if (Diverged(values, step, savedStep, logFile) is { } stop)
+                return new TrainingResult(TrainingStatus.Diverged, step, CheckpointPath, stop, pace.Elapsed, (step - start) * batch.Count);
+            step++;
+
+            values["samples_per_s"] = batch.Count / pace.Tick(step);
+            LogStep(logFile, step, values, pace);
+            Progress?.Invoke(new TrainingProgress(step, Config.Steps, new Dictionary<string, double>(values), values["samples_per_s"],
+                pace.Elapsed, pace.Remaining(step, Config.Steps)));
+            if (Due(step, Config.EvalEvery)) Evaluate(models.Generator, device, step, logFile);
+            if (Due(step, Config.CheckpointEvery)) Save();
+            if (step >= Config.Steps || cancel.IsCancellationRequested) break;
+        }
+
+        long samples = (step - start) * Config.Data.BatchSize;
+        if (step < Config.Steps)
+        {
+            Save();
+            string message = $"cancelled at step {step} of {Config.Steps}; checkpoint saved to {CheckpointPath}. Continue with --resume.";
+            _log(message);
+            return new TrainingResult(TrainingStatus.Cancelled, step, CheckpointPath, message, pace.Elapsed, samples);
+        }
+        Checkpoint.SaveGenerator(Path.Combine(RunDirectory, Checkpoint.GeneratorFileName), Config, step, models.Generator);
+        return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"finished {step} steps in {pace.Elapsed:hh\\:mm\\:ss}", pace.Elapsed, samples);
+    }
+
+    // ---- The pieces Run is made of ------------------------------------------------------------
+
+    /// <summary>A fresh run needs a folder without a checkpoint; a resumed one needs its checkpoint.</summary>
+    void CheckFolder(bool resume)
+    {
         Directory.CreateDirectory(RunDirectory);
         bool hasCheckpoint = File.Exists(CheckpointPath);
         if (hasCheckpoint && !resume)
             throw new InvalidOperationException($"{RunDirectory} already holds a run ({Checkpoint.FileName}); pass --resume to continue it, or choose another output folder.");
         if (resume && !hasCheckpoint)
             throw new FileNotFoundException($"{CheckpointPath}: nothing to resume (no checkpoint in {RunDirectory}).", CheckpointPath);
-
-        var device = TorchRuntime.SelectDevice(Config.Device, _log);
-        var generator = new SRResNet(Config.Generator);
-        ModelInit.Reset(generator, Config.Seed);
-        generator.to(device);
-        Discriminator? discriminator = null;
-        if (Config.Kind == ModelKind.Srgan)
-        {
-            discriminator = new Discriminator(Config.Discriminator);
-            ModelInit.Reset(discriminator, Config.Seed + 1);
-            discriminator.to(device);
-        }
-        // The run's own random stream (used by the WGAN-GP penalty); its state is checkpointed.
-        using var random = new Generator((ulong)(Config.Seed + 2));
-        var optimG = new Adam(generator, Config.Beta1, Config.Beta2);
-        var optimD = discriminator != null ? new Adam(discriminator, Config.Beta1, Config.Beta2) : null;
-
-        long start = 0;
-        if (resume) start = Restore(generator, optimG, discriminator, optimD, random);
-        else if (Config.InitFrom != null) InitialiseGenerator(generator);
-        AtomicFile.WriteAllText(Path.Combine(RunDirectory, "config.json"), Config.ToJson() + "\n");
-        _log($"{Config.Kind} run in {RunDirectory}: profile {Config.Profile}, steps {start}..{Config.Steps}, generator {generator.ParameterCount():N0} parameters" +
-             (discriminator != null ? $", discriminator {discriminator.ParameterCount():N0}" : ""));
-
-        var crops = TrainingCrops.FromSets(Config.TrainSets, dataRoot, Config.Data with { Seed = Config.Seed });
-        if (crops.Skipped.Count > 0) _log($"skipped {crops.Skipped.Count} image(s) smaller than {Config.Data.HrSize}px: {string.Join(", ", crops.Skipped.Select(Path.GetFileName))}");
-        var content = Config.Kind == ModelKind.Srgan && Config.UsesVgg ? new VggContentLoss(LoadVgg(device), Config.ContentCriterion) : null;
-        var adversarial = new AdversarialLoss(Config.Adversarial) { Random = random };
-
-        // A fresh run starts an empty log: a stale log.jsonl left in the folder (a run whose checkpoint was deleted)
-        // would otherwise be read back as an earlier session of this one.
-        using var logFile = new TrainingLog(Path.Combine(RunDirectory, "log.jsonl"), resume ? start : 0);
-        var clock = Stopwatch.StartNew();
-        var window = new Queue<(long Step, double Seconds)>();
-        long step = start;
-        var values = new Dictionary<string, double>();
-        generator.train();
-        discriminator?.train();
-
-        long savedStep = resume ? start : -1; // the step of the checkpoint on disk, if there is one
-        void Save()
-        {
-            Checkpoint.Save(CheckpointPath, Config, step, generator, optimG, random, discriminator, optimD);
-            savedStep = step;
-        }
-
-        if (start >= Config.Steps)
-        {
-            string generatorFile = Path.Combine(RunDirectory, Checkpoint.GeneratorFileName);
-            if (!File.Exists(generatorFile)) Checkpoint.SaveGenerator(generatorFile, Config, step, generator);
-            return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"already at step {start} of {Config.Steps}", clock.Elapsed, 0);
-        }
-
-        foreach (var batch in crops.Stream(start, cancel))
-        {
-            using (var scope = NewDisposeScope())
-            {
-                var (lr, hrUnit) = ImageTensor.ToTensors(batch, device);
-                var hr = hrUnit.mul(2).sub(1);
-                double learningRate = Config.LearningRateAt(step);
-                values = Config.Kind == ModelKind.SRResNet
-                    ? SRResNetStep(generator, optimG, lr, hr, learningRate)
-                    : SrganStep(generator, optimG, discriminator!, optimD!, content, adversarial, lr, hr, learningRate);
-                values["lr"] = learningRate;
-            }
-            if (values.Any(kv => !double.IsFinite(kv.Value)))
-            {
-                string bad = string.Join(", ", values.Where(kv => !double.IsFinite(kv.Value)).Select(kv => $"{kv.Key} = {kv.Value}"));
-                string message = $"stopped at step {step + 1}: {bad}. The last good checkpoint is {CheckpointPath}" +
-                                 (savedStep >= 0 ? $" (step {savedStep})" : " (none was written yet)") + "; lower the learning rate and resume.";
-                _log(message);
-                logFile.Write(new Dictionary<string, object> { ["step"] = step + 1, ["diverged"] = bad });
-                return new TrainingResult(TrainingStatus.Diverged, step, CheckpointPath, message, clock.Elapsed, (step - start) * batch.Count);
-            }
-            step++;
-
-            window.Enqueue((step, clock.Elapsed.TotalSeconds));
-            while (window.Count > 20) window.Dequeue();
-            var (firstStep, firstTime) = window.Peek();
-            double secondsPerStep = window.Count > 1 ? (clock.Elapsed.TotalSeconds - firstTime) / (step - firstStep) : clock.Elapsed.TotalSeconds / (step - start);
-            values["samples_per_s"] = batch.Count / secondsPerStep;
-
-            if (step % Config.LogEvery == 0 || step == Config.Steps)
-            {
-                var entry = new Dictionary<string, object> { ["step"] = step, ["time_s"] = Math.Round(clock.Elapsed.TotalSeconds, 3) };
-                foreach (var (k, v) in values) entry[k] = v;
-                logFile.Write(entry);
-            }
-            Progress?.Invoke(new TrainingProgress(step, Config.Steps, new Dictionary<string, double>(values), values["samples_per_s"],
-                clock.Elapsed, TimeSpan.FromSeconds(secondsPerStep * (Config.Steps - step))));
-
-            if (Config.EvalEvery > 0 && (step % Config.EvalEvery == 0 || step == Config.Steps))
-            {
-                double psnr = Set5Psnr(generator, device);
-                logFile.Write(new Dictionary<string, object> { ["step"] = step, ["set5_psnr"] = psnr });
-                Evaluated?.Invoke(step, psnr);
-                _log($"step {step}: Set5 PSNR {psnr:F3} dB");
-            }
-            if (step % Config.CheckpointEvery == 0 || step == Config.Steps) Save();
-            if (step >= Config.Steps) break;
-            if (cancel.IsCancellationRequested) break;
-        }
-
-        if (step < Config.Steps)
-        {
-            Save();
-            string message = $"cancelled at step {step} of {Config.Steps}; checkpoint saved to {CheckpointPath}. Continue with --resume.";
-            _log(message);
-            return new TrainingResult(TrainingStatus.Cancelled, step, CheckpointPath, message, clock.Elapsed, (step - start) * Config.Data.BatchSize);
-        }
-        Checkpoint.SaveGenerator(Path.Combine(RunDirectory, Checkpoint.GeneratorFileName), Config, step, generator);
-        return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"finished {step} steps in {clock.Elapsed:hh\\:mm\\:ss}", clock.Elapsed,
-            (step - start) * Config.Data.BatchSize);
     }
 
-    /// <summary>One SRResNet update: pixel loss between G(LR) and HR in [-1,1].</summary>
-    Dictionary<string, double> SRResNetStep(SRResNet g, Adam optim, Tensor lr, Tensor hr, double learningRate)
+    /// <summary>Is a periodic action (evaluation, checkpoint) due at this step? Always at the last one.</summary>
+    bool Due(long step, int every) => every > 0 && (step % every == 0 || step == Config.Steps);
+
+    /// <summary>Divergence policy: a NaN or Inf in any logged value stops the run before the step is counted,
+    /// keeping the last good checkpoint. Returns the message, or null when every value is finite.</summary>
+    string? Diverged(Dictionary<string, double> values, long step, long savedStep, TrainingLog logFile)
     {
-        var sr = g.forward(lr);
-        var loss = PixelLoss.Compute(sr, hr, _pixelCriterion);
-        optim.ZeroGrad();
-        loss.backward();
-        optim.Step(learningRate);
-        return new Dictionary<string, double> { ["loss"] = loss.item<float>() };
+        var bad = values.Where(kv => !double.IsFinite(kv.Value)).Select(kv => $"{kv.Key} = {kv.Value}").ToList();
+        if (bad.Count == 0) return null;
+        string message = $"stopped at step {step + 1}: {string.Join(", ", bad)}. The last good checkpoint is {CheckpointPath}" +
+                         (savedStep >= 0 ? $" (step {savedStep})" : " (none was written yet)") + "; lower the learning rate and resume.";
+        _log(message);
+        logFile.Write(new Dictionary<string, object> { ["step"] = step + 1, ["diverged"] = string.Join(", ", bad) });
+        return message;
     }
 
-    /// <summary>One SRGAN update: first D on HR vs detached SR, then G on content + weighted adversarial loss.</summary>
-    Dictionary<string, double> SrganStep(SRResNet g, Adam optimG, Discriminator d, Adam optimD, VggContentLoss? vgg,
-        AdversarialLoss adversarial, Tensor lr, Tensor hr, double learningRate)
+    void LogStep(TrainingLog logFile, long step, Dictionary<string, double> values, Pace pace)
     {
-        var sr = g.forward(lr);
-
-        var dLoss = adversarial.Discriminator(d, hr, sr.detach(), out var realLogits, out var fakeLogits);
-        optimD.ZeroGrad();
-        dLoss.backward();
-        optimD.Step(learningRate);
-
-        var contentLoss = vgg != null ? vgg.Compute(sr, hr) : PixelLoss.Compute(sr, hr, _pixelCriterion);
-        var advLoss = adversarial.Generator(d, hr, sr, out _);
-        var gLoss = contentLoss.mul(Config.ContentWeight).add(advLoss.mul(Config.AdversarialWeight));
-        var values = new Dictionary<string, double>();
-        if (Config.PixelWeight > 0)
-        {
-            var pixel = PixelLoss.Compute(sr, hr);
-            gLoss = gLoss.add(pixel.mul(Config.PixelWeight));
-            values["pixel"] = pixel.item<float>();
-        }
-        if (Config.TotalVariationWeight > 0)
-        {
-            var tv = TotalVariationLoss.Compute(sr);
-            gLoss = gLoss.add(tv.mul(Config.TotalVariationWeight));
-            values["tv"] = tv.item<float>();
-        }
-        optimG.ZeroGrad();
-        gLoss.backward();
-        optimG.Step(learningRate);
-
-        values["g_loss"] = gLoss.item<float>();
-        values["content"] = contentLoss.item<float>();
-        values["adversarial"] = advLoss.item<float>();
-        values["d_loss"] = dLoss.item<float>();
-        values["d_hr"] = realLogits.detach().sigmoid().mean().item<float>();
-        values["d_sr"] = fakeLogits.detach().sigmoid().mean().item<float>();
-        return values;
+        if (step % Config.LogEvery != 0 && step != Config.Steps) return;
+        var entry = new Dictionary<string, object> { ["step"] = step, ["time_s"] = Math.Round(pace.Elapsed.TotalSeconds, 3) };
+        foreach (var (k, v) in values) entry[k] = v;
+        logFile.Write(entry);
     }
 
-    long Restore(SRResNet g, Adam optimG, Discriminator? d, Adam? optimD, Generator random)
+    /// <summary>Periodic evaluation: Set5 PSNR of the generator as it stands (inference form, eval mode), logged.</summary>
+    void Evaluate(SRResNet g, Device device, long step, TrainingLog logFile)
+    {
+        var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, MaxParallelism = 1, Scale = Config.Generator.Scale }, dataRoot);
+        double psnr = evaluator.Run([new ModelUpscaler(g, "generator", device)], ["Set5"]).Average(s => s.Psnr);
+        g.train();
+        logFile.Write(new Dictionary<string, object> { ["step"] = step, ["set5_psnr"] = psnr });
+        Evaluated?.Invoke(step, psnr);
+        _log($"step {step}: Set5 PSNR {psnr:F3} dB");
+    }
+
+    TrainingResult AlreadyDone(SRResNet g, long step, Pace pace)
+    {
+        string generatorFile = Path.Combine(RunDirectory, Checkpoint.GeneratorFileName);
+        if (!File.Exists(generatorFile)) Checkpoint.SaveGenerator(generatorFile, Config, step, g);
+        return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"already at step {step} of {Config.Steps}", pace.Elapsed, 0);
+    }
+
+    long Restore(RunState m)
     {
         using var c = Checkpoint.Read(CheckpointPath);
         if (Checkpoint.IsGeneratorOnly(c))
@@ -227,14 +165,14 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         var differences = Differences(c.Config, Config);
         if (differences.Count > 0)
             throw new InvalidDataException($"{CheckpointPath} was made with a different config; resuming would not continue the same run. Differences: {string.Join("; ", differences)}.");
-        StateDict.Load(g, c.WithPrefix("generator."), CheckpointPath + " (generator)");
-        optimG.LoadState(c.Tensors, "optim.generator.", c.OptimizerSteps("generator"), CheckpointPath);
-        if (d != null)
+        StateDict.Load(m.Generator, c.WithPrefix("generator."), CheckpointPath + " (generator)");
+        m.OptimG.LoadState(c.Tensors, "optim.generator.", c.OptimizerSteps("generator"), CheckpointPath);
+        if (m.Discriminator != null)
         {
-            StateDict.Load(d, c.WithPrefix("discriminator."), CheckpointPath + " (discriminator)");
-            optimD!.LoadState(c.Tensors, "optim.discriminator.", c.OptimizerSteps("discriminator"), CheckpointPath);
+            StateDict.Load(m.Discriminator, c.WithPrefix("discriminator."), CheckpointPath + " (discriminator)");
+            m.OptimD!.LoadState(c.Tensors, "optim.discriminator.", c.OptimizerSteps("discriminator"), CheckpointPath);
         }
-        random.set_state(c.Tensors["rng.run"]);
+        m.Random.set_state(c.Tensors["rng.run"]);
         _log($"resumed from {CheckpointPath} at step {c.Step}");
         return c.Step;
     }
@@ -258,14 +196,64 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         _log($"generator initialised from {c.Path} (step {c.Step})");
     }
 
-    Vgg19Features LoadVgg(Device device) =>
-        Vgg19Features.Load(Config.Content, Config.VggWeights ?? Vgg19Features.DefaultWeightsPath()).to(device);
-
-    double Set5Psnr(SRResNet g, Device device)
+    /// <summary>What a run trains and what changes as it does: the networks (initialised from the seed), the
+    /// generator's fast form, both optimisers and the run's own random stream (used by the WGAN-GP penalty).</summary>
+    sealed class RunState : IDisposable
     {
-        var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, MaxParallelism = 1, Scale = Config.Generator.Scale }, dataRoot);
-        var scores = evaluator.Run([new ModelUpscaler(g, "generator", device)], ["Set5"]);
-        g.train();
-        return scores.Average(s => s.Psnr);
+        public required SRResNet Generator { get; init; }
+        public required FastGenerator Fast { get; init; }
+        public required Adam OptimG { get; init; }
+        public Discriminator? Discriminator { get; init; }
+        public Adam? OptimD { get; init; }
+        public required Generator Random { get; init; }
+
+        public static RunState Create(TrainingConfig config, Device device)
+        {
+            var g = new SRResNet(config.Generator);
+            ModelInit.Reset(g, config.Seed);
+            g.to(device);
+            var fast = new FastGenerator(g); // re-lays G's weights channels-last: before Adam's state is made like them
+            Discriminator? d = null;
+            if (config.Kind == ModelKind.Srgan)
+            {
+                d = new Discriminator(config.Discriminator);
+                ModelInit.Reset(d, config.Seed + 1);
+                d.to(device);
+                ChannelsLast.Apply(d);
+            }
+            var random = new Generator((ulong)(config.Seed + 2));
+            return new RunState
+            {
+                Generator = g, Fast = fast, OptimG = new Adam(g, config.Beta1, config.Beta2), Discriminator = d,
+                OptimD = d != null ? new Adam(d, config.Beta1, config.Beta2) : null, Random = random,
+            };
+        }
+
+        public void Train() { Generator.train(); Discriminator?.train(); }
+
+        public void Dispose() => Random.Dispose();
+    }
+
+    /// <summary>Wall-clock, speed over the last 20 steps, and the time left at that speed.</summary>
+    sealed class Pace(long start)
+    {
+        readonly Stopwatch _clock = Stopwatch.StartNew();
+        readonly Queue<(long Step, double Seconds)> _window = new();
+        double _secondsPerStep;
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        /// <summary>Records that <paramref name="step"/> is done; returns the recent seconds per step.</summary>
+        public double Tick(long step)
+        {
+            double now = _clock.Elapsed.TotalSeconds;
+            _window.Enqueue((step, now));
+            while (_window.Count > 20) _window.Dequeue();
+            var (firstStep, firstTime) = _window.Peek();
+            _secondsPerStep = _window.Count > 1 ? (now - firstTime) / (step - firstStep) : now / (step - start);
+            return _secondsPerStep;
+        }
+
+        public TimeSpan Remaining(long step, long total) => TimeSpan.FromSeconds(_secondsPerStep * (total - step));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using SrganWorkbench.Data;
 using SrganWorkbench.Losses;
@@ -37,9 +38,9 @@ public sealed record TrainingConfig
     public double Beta1 { get; init; } = 0.9;
     public double Beta2 { get; init; } = 0.999;
 
-    /// <summary>"mse" / "l1" (pixel content loss) or a VGG layer: "vgg22", "vgg54", "relu3_4", ...</summary>
-    public string Content { get; init; } = "mse";
-    public Criterion ContentCriterion { get; init; } = Criterion.Mse;
+    /// <summary>Pixel MSE/L1 or a VGG layer with a criterion (<see cref="ContentLoss"/>; in JSON its name: "mse", "vgg22", "vgg54:l1").</summary>
+    public ContentLoss Content { get; init; } = ContentLoss.Mse;
+    /// <summary>Weight of the content loss; VGG losses are on the paper's feature scale (see <see cref="ContentLoss"/>).</summary>
     public double ContentWeight { get; init; } = 1;
     public GanObjective Adversarial { get; init; } = GanObjective.Bce;
     public double AdversarialWeight { get; init; } = 1e-3;
@@ -58,8 +59,6 @@ public sealed record TrainingConfig
     /// <summary>Set5 PSNR every this many steps (0: never).</summary>
     public int EvalEvery { get; init; } = 500;
 
-    public bool UsesVgg => Content.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) || Content.StartsWith("relu", StringComparison.OrdinalIgnoreCase);
-
     public double LearningRateAt(long step) => DecayAtStep is { } d && step >= d ? DecayedLearningRate : LearningRate;
 
     public void Validate()
@@ -70,8 +69,8 @@ public sealed record TrainingConfig
         if (Data.Scale != Generator.Scale) throw new ArgumentException($"Data scale {Data.Scale} differs from the generator's {Generator.Scale}.");
         if (Kind == ModelKind.Srgan && Discriminator.Head == DiscriminatorHead.Flatten && Discriminator.InputSize != Data.HrSize)
             throw new ArgumentException($"The discriminator's input size {Discriminator.InputSize} must equal the HR crop size {Data.HrSize}.");
-        if (!UsesVgg) PixelLoss.Parse(Content);
-        else Vgg19Features.Normalise(Content);
+        if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0)
+            throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}).");
         if (Adversarial == GanObjective.WganGp && Discriminator.BatchNorm)
             throw new ArgumentException("WGAN-GP needs a discriminator without batch norm (set Discriminator.BatchNorm to false).");
     }
@@ -80,49 +79,70 @@ public sealed record TrainingConfig
 
     public static readonly string[] ProfileNames = ["paper", "cpu", "smoke"];
 
-    /// <summary>A named profile for a kind of run; <paramref name="content"/> overrides the SRGAN content loss (default VGG22 on CPU, VGG54 in the paper).</summary>
-    public static TrainingConfig ForProfile(string profile, ModelKind kind, string? content = null)
+    /// <summary>A named profile for a kind of run; <paramref name="content"/> replaces its content loss (the loss
+    /// weights that go with a content loss are part of the profile: each profile states them for pixel and VGG losses).</summary>
+    public static TrainingConfig ForProfile(string profile, ModelKind kind, ContentLoss? content = null)
     {
-        var config = profile.ToLowerInvariant() switch
+        string name = profile.Trim().ToLowerInvariant();
+        var config = name switch
         {
-            // The paper: 1e6 SRResNet updates; SRGAN 1e5 at 1e-4 then 1e5 at 1e-5; batches of 16 96px crops.
-            "paper" => kind == ModelKind.SRResNet
-                ? new TrainingConfig { Steps = 1_000_000, CheckpointEvery = 5000, EvalEvery = 10_000, LogEvery = 100 }
-                : new TrainingConfig { Steps = 200_000, DecayAtStep = 100_000, Content = "vgg54", CheckpointEvery = 5000, EvalEvery = 10_000, LogEvery = 100 },
-            // SRResNet: about 1.6 hours on 2 CPU cores (step ~0.8 s); SRGAN with D and VGG22: about 30 minutes (~2.1 s/step measured).
-            // SRResNet at the paper's 1e-4 reached only 25.9 dB on Set5 after 400 steps (below bicubic), so the short
-            // schedule takes larger steps, then a tenth of them for the last 800 (measured: the drop gains ~0.4 dB within
-            // 400 steps, then flattens). 4000 steps with the drop at 3200 reached 30.26 dB on Set5, hence 7000/6200.
-            "cpu" => kind == ModelKind.SRResNet
-                ? new TrainingConfig { Steps = 7000, LearningRate = 5e-4, DecayAtStep = 6200, DecayedLearningRate = 5e-5, CheckpointEvery = 100, EvalEvery = 400, LogEvery = 10 }
-                : new TrainingConfig { Steps = 800, DecayAtStep = 600, Content = "vgg22", CheckpointEvery = 50, EvalEvery = 200, LogEvery = 10 },
-            // Seconds: a small network on small crops; for tests and CI.
-            "smoke" => new TrainingConfig
-            {
-                Steps = kind == ModelKind.SRResNet ? 30 : 12,
-                Generator = new GeneratorOptions { Blocks = 2, Channels = 16 },
-                Discriminator = new DiscriminatorOptions { InputSize = 32, DenseWidth = 64, BaseChannels = 16 },
-                Data = new CropOptions { HrSize = 32, BatchSize = 4 },
-                TrainSets = ["Set5"],
-                // Pretraining can take large steps; the GAN stage uses the paper's 1e-4.
-                LearningRate = kind == ModelKind.SRResNet ? 1e-3 : 1e-4,
-                Content = kind == ModelKind.SRResNet ? "mse" : "vgg22",
-                CheckpointEvery = 10, EvalEvery = 0, LogEvery = 1,
-            },
+            "paper" => Paper(kind, content),
+            "cpu" => Cpu(kind, content),
+            "smoke" => Smoke(kind, content),
             _ => throw new ArgumentException($"Unknown profile '{profile}': expected {string.Join(", ", ProfileNames)}."),
         };
-        config = config with { Profile = profile.ToLowerInvariant(), Kind = kind };
-        if (content != null) config = config with { Content = content };
-        // The paper rescales VGG features by 1/12.75 "to obtain VGG losses of a scale that is comparable to the MSE
-        // loss". With this workspace's Caffe-scale VGG19 that is not so: from the cpu SRResNet at step 600, VGG22 loss
-        // ~250 vs MSE 0.027, gradient norms at the SR image 5.2 vs 5e-4, while 1e-3 x adversarial gives ~3e-4. So
-        // the cpu profile weighs a VGG content loss by 1e-4, which makes it comparable to MSE as the paper intends
-        // and leaves the adversarial term its share. Its 800 steps with the paper's 1e-3 adversarial weight gave
-        // streaky texture and a worse NIQE than SRResNet on Set5/Set14; 5e-4 gave higher PSNR and lower NIQE on all
-        // three sets (see results/srgan-vgg22-cpu/README.md), so the short schedule halves it.
-        if (config.Profile == "cpu" && kind == ModelKind.Srgan && config.UsesVgg) config = config with { ContentWeight = 1e-4, AdversarialWeight = 5e-4 };
-        return config;
+        return config with { Profile = name, Kind = kind };
     }
+
+    /// <summary>The paper (Section 3.2): 1e6 SRResNet updates at 1e-4; SRGAN 1e5 at 1e-4 then 1e5 at 1e-5, content
+    /// (VGG54) + 1e-3 x adversarial; batches of 16 96px crops. For a GPU.</summary>
+    static TrainingConfig Paper(ModelKind kind, ContentLoss? content) => kind == ModelKind.SRResNet
+        ? new TrainingConfig { Steps = 1_000_000, Content = content ?? ContentLoss.Mse, CheckpointEvery = 5000, EvalEvery = 10_000, LogEvery = 100 }
+        : new TrainingConfig
+        {
+            Steps = 200_000, DecayAtStep = 100_000, Content = content ?? ContentLoss.Vgg54, ContentWeight = 1, AdversarialWeight = 1e-3,
+            CheckpointEvery = 5000, EvalEvery = 10_000, LogEvery = 100,
+        };
+
+    /// <summary>
+    /// About 1.7 hours (SRResNet, ~0.8 s/step) and 25-50 minutes (each SRGAN, ~2 s/step) on 2 CPU cores.
+    /// SRResNet at the paper's 1e-4 reached only 25.9 dB on Set5 after 400 steps (below bicubic), so the short
+    /// schedule takes larger steps, then a tenth of them for the last 800 (measured: the drop gains ~0.4 dB within
+    /// 400 steps, then flattens). 4000 steps with the drop at 3200 reached 30.26 dB on Set5, hence 7000/6200.
+    /// SRGAN with a VGG content loss weighs it by 1e-4, which makes VGG22 comparable to the MSE (see ContentLoss),
+    /// and the adversarial loss by 5e-4: 800 steps with the paper's 1e-3 gave streaky texture and a worse NIQE
+    /// than SRResNet on Set5/Set14; 5e-4 gave higher PSNR and lower NIQE on all three sets
+    /// (results/srgan-vgg22-cpu/README.md). With a pixel content loss the paper's weights (1, 1e-3).
+    /// </summary>
+    static TrainingConfig Cpu(ModelKind kind, ContentLoss? content)
+    {
+        if (kind == ModelKind.SRResNet)
+            return new TrainingConfig
+            {
+                Steps = 7000, LearningRate = 5e-4, DecayAtStep = 6200, DecayedLearningRate = 5e-5, Content = content ?? ContentLoss.Mse,
+                CheckpointEvery = 100, EvalEvery = 400, LogEvery = 10,
+            };
+        var c = content ?? ContentLoss.Vgg22;
+        return new TrainingConfig
+        {
+            Steps = 800, DecayAtStep = 600, Content = c,
+            ContentWeight = c.IsVgg ? 1e-4 : 1, AdversarialWeight = c.IsVgg ? 5e-4 : 1e-3,
+            CheckpointEvery = 50, EvalEvery = 200, LogEvery = 10,
+        };
+    }
+
+    /// <summary>Seconds: a small network on small crops; for tests and CI. Pretraining takes large steps; the GAN stage the paper's 1e-4.</summary>
+    static TrainingConfig Smoke(ModelKind kind, ContentLoss? content) => new()
+    {
+        Steps = kind == ModelKind.SRResNet ? 30 : 12,
+        Generator = new GeneratorOptions { Blocks = 2, Channels = 16 },
+        Discriminator = new DiscriminatorOptions { InputSize = 32, DenseWidth = 64, BaseChannels = 16 },
+        Data = new CropOptions { HrSize = 32, BatchSize = 4 },
+        TrainSets = ["Set5"],
+        LearningRate = kind == ModelKind.SRResNet ? 1e-3 : 1e-4,
+        Content = content ?? (kind == ModelKind.SRResNet ? ContentLoss.Mse : ContentLoss.Vgg22),
+        CheckpointEvery = 10, EvalEvery = 0, LogEvery = 1,
+    };
 
     // ---- JSON -------------------------------------------------------------------------------
 
@@ -139,7 +159,16 @@ public sealed record TrainingConfig
     {
         try
         {
-            return JsonSerializer.Deserialize<TrainingConfig>(json, Json) ?? throw new InvalidDataException($"{source}: empty training config.");
+            var node = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: a training config must be a JSON object.");
+            // Configs written before the content loss became one value named its criterion apart.
+            if (node["contentCriterion"] is JsonNode criterion)
+            {
+                node.Remove("contentCriterion");
+                if (string.Equals(criterion.GetValue<string>(), "L1", StringComparison.OrdinalIgnoreCase) && node["content"]?.GetValue<string>() is { } content
+                    && !content.Contains(':') && (content.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) || content.StartsWith("relu", StringComparison.OrdinalIgnoreCase)))
+                    node["content"] = content + ":l1";
+            }
+            return node.Deserialize<TrainingConfig>(Json) ?? throw new InvalidDataException($"{source}: empty training config.");
         }
         catch (JsonException e)
         {

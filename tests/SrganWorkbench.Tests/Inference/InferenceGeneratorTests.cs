@@ -10,7 +10,7 @@ public class InferenceGeneratorTests(ITestOutputHelper output)
 {
     public static TheoryData<string> Variants => new() { "paper", "peer", "per-channel", "nearest", "transposed", "reflect", "x2", "x8", "no-bn" };
 
-    static GeneratorOptions Options(string variant)
+    internal static GeneratorOptions Options(string variant)
     {
         var small = new GeneratorOptions { Blocks = 3, Channels = 16 };
         return variant switch
@@ -29,7 +29,7 @@ public class InferenceGeneratorTests(ITestOutputHelper output)
     }
 
     /// <summary>A model whose every weight, slope and batch-norm statistic is random, so folding and fusing are really exercised.</summary>
-    static SRResNet RandomModel(GeneratorOptions options, int seed)
+    internal static SRResNet RandomModel(GeneratorOptions options, int seed)
     {
         var model = new SRResNet(options);
         using var _ = no_grad();

@@ -69,7 +69,7 @@ public class LossTests
         var sr = hr.add(randn_like(hr).mul(0.1f)).clamp(-1, 1);
         var paper = new VggContentLoss(Vgg19Features.Load("vgg22", weights));
         Assert.Equal(0, V(paper.Compute(hr, hr)), 6);
-        var raw = new Vgg19Features("vgg22", VggPreprocessing.Caffe, rescale: 1);
+        var raw = new Vgg19Features("vgg22", VggPreprocessing.Caffe, featureScale: 1);
         raw.LoadWeights(SrganWorkbench.Weights.SafeTensors.Read(weights).Tensors, weights);
         double ratio = V(new VggContentLoss(raw).Compute(sr, hr)) / V(paper.Compute(sr, hr));
         Assert.Equal(12.75 * 12.75, ratio, 1);

@@ -1,4 +1,5 @@
 using SrganWorkbench.Models;
+using SrganWorkbench.Speed;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -39,17 +40,19 @@ public class SubPixelFusionTests
     }
 
     [Fact]
-    public void The_paper_generator_uses_the_fused_path_and_channels_last_weights()
+    public void The_training_form_fuses_the_paper_generator_and_lays_its_weights_channels_last()
     {
-        var paper = new SRResNet(new GeneratorOptions { Blocks = 1, Channels = 8 });
-        Assert.True(paper.FusesOutput);
-        Assert.False(new SRResNet(new GeneratorOptions { Blocks = 1, Channels = 8, Padding = ConvPadding.Reflect }).FusesOutput);
-        Assert.False(new SRResNet(new GeneratorOptions { Blocks = 1, Channels = 8, Upsampling = UpsamplingType.NearestConv }).FusesOutput);
+        var o = new GeneratorOptions { Blocks = 1, Channels = 8 };
+        Assert.True(FastGenerator.Fuses(o));
+        Assert.False(FastGenerator.Fuses(o with { Padding = ConvPadding.Reflect }));
+        Assert.False(FastGenerator.Fuses(o with { Upsampling = UpsamplingType.NearestConv }));
+        var paper = new SRResNet(o);
+        var fast = new FastGenerator(paper);
         if (ChannelsLast.Enabled)
             Assert.All(paper.parameters().Where(p => p.dim() == 4), p => Assert.True(ChannelsLast.Is(p)));
         // Callers get NCHW output whatever the layout inside.
         using var _ = no_grad();
-        Assert.True(paper.forward(rand(1, 3, 6, 5)).is_contiguous());
+        Assert.True(fast.Forward(rand(1, 3, 6, 5)).is_contiguous());
     }
 
     [Fact]

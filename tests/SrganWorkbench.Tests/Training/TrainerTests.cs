@@ -137,11 +137,11 @@ public class TrainerTests(ITestOutputHelper output)
     public void Cpu_profile_weighs_a_vgg_content_loss_to_the_scale_of_mse_and_leaves_mse_alone()
     {
         var vgg = TrainingConfig.ForProfile("cpu", ModelKind.Srgan);
-        Assert.Equal("vgg22", vgg.Content);
+        Assert.Equal(ContentLoss.Vgg22, vgg.Content);
         Assert.Equal(1e-4, vgg.ContentWeight);
         Assert.Equal(5e-4, vgg.AdversarialWeight);
-        Assert.Equal(1.0, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, "mse").ContentWeight);
-        Assert.Equal(1e-3, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, "mse").AdversarialWeight);
+        Assert.Equal(1.0, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, ContentLoss.Mse).ContentWeight);
+        Assert.Equal(1e-3, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, ContentLoss.Mse).AdversarialWeight);
         Assert.Equal(1e-3, TrainingConfig.ForProfile("paper", ModelKind.Srgan).AdversarialWeight);
         Assert.Equal(1.0, TrainingConfig.ForProfile("paper", ModelKind.Srgan).ContentWeight); // the paper's formula as written
         var srresnet = TrainingConfig.ForProfile("cpu", ModelKind.SRResNet);

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace SrganWorkbench.Models;
+namespace SrganWorkbench.Speed;
 
 /// <summary>
 /// Channels-last (NHWC in memory, NCHW in shape) for the convolutional models. libtorch's oneDNN

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace SrganWorkbench.Models;
+namespace SrganWorkbench.Speed;
 
 /// <summary>
 /// A 9x9 convolution of PixelShuffle(2)'s output equals a 5x5 convolution of its input to four times

@@ -1,0 +1,114 @@
+using SrganWorkbench.Losses;
+using SrganWorkbench.Models;
+using SrganWorkbench.Speed;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Training;
+
+/// <summary>
+/// The training step of Ledig et al. (CVPR 2017, Sections 2.2 and 3.2), written out as the paper states it.
+/// SRResNet: G minimises the content loss (Eq. 4, pixel MSE; or a VGG loss, Eq. 5).
+/// SRGAN: the min-max game of Eq. 2, alternated as Goodfellow et al. do: first a D step (D learns to tell HR
+/// from G(LR)), then a G step with D frozen, on the perceptual loss of Eq. 3: content + 1e-3 x adversarial
+/// (the adversarial term -log D(G(LR)), Eq. 6). HR arrives in [-1,1], LR in [0,1].
+/// </summary>
+public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG, Discriminator? d, Adam? optimD,
+    ContentTerm content, AdversarialLoss adversarial)
+{
+    /// <summary>One step: G's output, then (SRGAN) the D step, then the G step. Returns the logged values.</summary>
+    public Dictionary<string, double> Step(Tensor lr, Tensor hr, double learningRate)
+    {
+        var values = new Dictionary<string, double>();
+        var sr = g.Forward(lr);
+        if (d is null)
+        {
+            GeneratorStep(sr, hr, learningRate, values);
+            return values;
+        }
+        DiscriminatorStep(sr, hr, learningRate, values);
+        GeneratorStep(sr, hr, learningRate, values);
+        return values;
+    }
+
+    /// <summary>D step: the objective's D loss on HR (real) against the detached SR (fake); Adam on D's parameters.</summary>
+    public void DiscriminatorStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
+    {
+        var loss = adversarial.Discriminator(d!, hr, sr.detach(), out var realLogits, out var fakeLogits);
+        optimD!.ZeroGrad();
+        loss.backward();
+        optimD.Step(learningRate);
+        values["d_loss"] = loss.item<float>();
+        values["d_hr"] = realLogits.detach().sigmoid().mean().item<float>();
+        values["d_sr"] = fakeLogits.detach().sigmoid().mean().item<float>();
+    }
+
+    /// <summary>G step: content x its weight (+ adversarial x its weight through a frozen D, + optional pixel and
+    /// total-variation terms); Adam on G's parameters.</summary>
+    public void GeneratorStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
+    {
+        var contentLoss = content.Compute(sr, hr);
+        Tensor total;
+        if (d is null)
+        {
+            total = config.ContentWeight == 1 ? contentLoss : contentLoss.mul(config.ContentWeight);
+            values["loss"] = contentLoss.item<float>(); // SRResNet logs name its loss "loss"
+        }
+        else
+        {
+            Tensor adversarialLoss;
+            using (Frozen(d)) adversarialLoss = adversarial.Generator(d, hr, sr, out _);
+            total = contentLoss.mul(config.ContentWeight).add(adversarialLoss.mul(config.AdversarialWeight));
+            values["content"] = contentLoss.item<float>();
+            values["adversarial"] = adversarialLoss.item<float>();
+        }
+        if (config.PixelWeight > 0)
+        {
+            var pixel = PixelLoss.Compute(sr, hr);
+            total = total.add(pixel.mul(config.PixelWeight));
+            values["pixel"] = pixel.item<float>();
+        }
+        if (config.TotalVariationWeight > 0)
+        {
+            var tv = TotalVariationLoss.Compute(sr);
+            total = total.add(tv.mul(config.TotalVariationWeight));
+            values["tv"] = tv.item<float>();
+        }
+        optimG.ZeroGrad();
+        total.backward();
+        optimG.Step(learningRate);
+        if (d is not null) values["g_loss"] = total.item<float>();
+    }
+
+    /// <summary>D's parameters need no gradient while G learns through it (as BasicSR does): the backward pass
+    /// then skips D's weight gradients, which the G step would otherwise compute and throw away.</summary>
+    public static IDisposable Frozen(Discriminator d)
+    {
+        var parameters = d.parameters().Where(p => p.requires_grad).ToList();
+        foreach (var p in parameters) p.requires_grad = false;
+        return new Restore(parameters);
+    }
+
+    sealed class Restore(List<TorchSharp.Modules.Parameter> parameters) : IDisposable
+    {
+        public void Dispose() { foreach (var p in parameters) p.requires_grad = true; }
+    }
+}
+
+/// <summary>The content term of a run: a pixel loss, or a VGG loss with the VGG19 weights it needs.</summary>
+public sealed class ContentTerm(ContentLoss loss, VggContentLoss? vgg)
+{
+    public ContentLoss Loss { get; } = loss;
+
+    /// <summary>Loads the VGG19 weights when <paramref name="loss"/> needs them (<paramref name="vggWeights"/>, else the
+    /// shared default), channels-last on <paramref name="device"/>.</summary>
+    public static ContentTerm Create(ContentLoss loss, string? vggWeights, Device device)
+    {
+        if (!loss.IsVgg) return new ContentTerm(loss, null);
+        var vgg = Vgg19Features.Load(loss.VggLayer!, vggWeights ?? Vgg19Features.DefaultWeightsPath()).to(device);
+        ChannelsLast.Apply(vgg);
+        return new ContentTerm(loss, new VggContentLoss(vgg, loss.Criterion));
+    }
+
+    public Tensor Compute(Tensor sr, Tensor hr) => vgg != null ? vgg.Compute(sr, hr) : PixelLoss.Compute(sr, hr, Loss.Criterion);
+}

@@ -1,0 +1,96 @@
+using SrganWorkbench.Data;
+using SrganWorkbench.Imaging;
+using SrganWorkbench.Losses;
+using SrganWorkbench.Models;
+using SrganWorkbench.Speed;
+using SrganWorkbench.Training;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn.functional;
+
+namespace SrganWorkbench.Tests.Training;
+
+/// <summary>The trainer's SRGAN step is the paper's: one step written out by hand (D step, then G step) with the
+/// library's pieces gives the same losses and the same weights as the trainer's first step.</summary>
+[Collection("training")]
+public class SrganStepTests(ITestOutputHelper output)
+{
+    static readonly string Vgg = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights", "vgg19-imagenet-partial", "vgg19_features_0-16_caffeRGB.safetensors"));
+
+    [Fact]
+    public void A_hand_written_step_equals_the_trainers_step()
+    {
+        using var temp = new SharedData.TempFolder();
+        var config = TrainingConfig.ForProfile("smoke", ModelKind.Srgan) with
+        {
+            Device = "cpu", VggWeights = Vgg, Steps = 1, CheckpointEvery = 1, ContentWeight = 0.01, AdversarialWeight = 0.1,
+        };
+        Assert.Equal(TrainingStatus.Completed, new Trainer(config, temp.Path, SharedData.Root, output.WriteLine).Run().Status);
+        var logged = TrainingLog.Read(Path.Combine(temp.Path, "log.jsonl")).Single(e => e.ContainsKey("lr"));
+
+        using var scope = NewDisposeScope();
+        // The networks as a run starts them (the seed decides), in the forms training runs.
+        var g = new SRResNet(config.Generator);
+        ModelInit.Reset(g, config.Seed);
+        var fastG = new FastGenerator(g);
+        var d = new Discriminator(config.Discriminator);
+        ModelInit.Reset(d, config.Seed + 1);
+        ChannelsLast.Apply(d);
+        var optimG = new Adam(g);
+        var optimD = new Adam(d);
+        var vgg = Vgg19Features.Load("VGG22", Vgg);
+        ChannelsLast.Apply(vgg);
+        var content = new VggContentLoss(vgg);
+        var batch = TrainingCrops.FromSets(config.TrainSets, SharedData.Root, config.Data with { Seed = config.Seed }).GetBatch(0);
+        var (lr, hrUnit) = ImageTensor.ToTensors(batch);
+        var hr = hrUnit.mul(2).sub(1);
+        double rate = config.LearningRateAt(0);
+        g.train(); d.train();
+
+        // ---- One SRGAN step, by hand ----
+        var sr = fastG.Forward(lr);
+        // D step: tell HR (1) from the generator's SR (0); SR detached, so only D learns here.
+        var realLogits = d.forward(hr);
+        var fakeLogits = d.forward(sr.detach());
+        var dLoss = binary_cross_entropy_with_logits(realLogits, ones_like(realLogits))
+            .add(binary_cross_entropy_with_logits(fakeLogits, zeros_like(fakeLogits)));
+        optimD.ZeroGrad();
+        dLoss.backward();
+        optimD.Step(rate);
+        // G step: content + weighted -log D(G(LR)), through the updated D.
+        var contentLoss = content.Compute(sr, hr);
+        var fooled = d.forward(sr);
+        var adversarialLoss = binary_cross_entropy_with_logits(fooled, ones_like(fooled));
+        var gLoss = contentLoss.mul(config.ContentWeight).add(adversarialLoss.mul(config.AdversarialWeight));
+        optimG.ZeroGrad();
+        gLoss.backward();
+        optimG.Step(rate);
+        // ---------------------------------
+
+        void Same(string name, double expected, double actual)
+        {
+            output.WriteLine($"{name}: trainer {actual:G9}, by hand {expected:G9}");
+            Assert.True(Math.Abs(expected - actual) <= 1e-6 * Math.Max(1, Math.Abs(expected)), $"{name}: trainer {actual} vs by hand {expected}");
+        }
+        Same("d_loss", dLoss.item<float>(), logged["d_loss"]);
+        Same("content", contentLoss.item<float>(), logged["content"]);
+        Same("adversarial", adversarialLoss.item<float>(), logged["adversarial"]);
+        Same("g_loss", gLoss.item<float>(), logged["g_loss"]);
+
+        using var checkpoint = Checkpoint.Read(temp.Path);
+        double worst = 0;
+        foreach (var (prefix, module) in new (string, TorchSharp.torch.nn.Module)[] { ("generator.", g), ("discriminator.", d) })
+            foreach (var (name, t) in module.state_dict())
+            {
+                var trained = checkpoint.Tensors[prefix + name];
+                double diff = (trained.to_type(ScalarType.Float64) - t.to_type(ScalarType.Float64)).abs().max().item<double>();
+                worst = Math.Max(worst, diff);
+                Assert.True(diff <= 1e-6, $"{prefix}{name} differs by {diff} after one step");
+            }
+        output.WriteLine($"largest weight difference after the step: {worst:E2}");
+        // The step moved the weights (Adam's first step is about the learning rate per weight).
+        using var init = new SRResNet(config.Generator);
+        ModelInit.Reset(init, config.Seed);
+        Assert.True((init.state_dict()["conv_input.weight"] - g.state_dict()["conv_input.weight"]).abs().max().item<float>() > rate / 2);
+    }
+}
