@@ -22,8 +22,6 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
     public IReadOnlyList<ImageScore> Run(IReadOnlyList<ISuperResolver> methods, IReadOnlyList<string> sets,
         IProgress<string>? progress = null, CancellationToken cancel = default)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interruption.Token); // a notebook's Stop button
-        cancel = stop.Token;
         var manifest = DatasetManifest.Load();
         var niqe = _options.ComputeNiqe ? (_niqe ??= Niqe.Load(NiqeParameterFile(manifest))) : null;
         var degradation = Degradation.Parse(_options.Degradation, _options.Scale);

@@ -43,9 +43,6 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
 
     public TrainingResult Run(bool resume = false, CancellationToken cancel = default)
     {
-        // A notebook's Stop button (Interruption) stops the run like Ctrl-C: checkpoint, then return.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interruption.Token);
-        cancel = stop.Token;
         Config.Validate();
         Directory.CreateDirectory(RunDirectory);
         bool hasCheckpoint = File.Exists(CheckpointPath);
