@@ -58,8 +58,6 @@ static class EvalCommand
                 },
                 ComputeNiqe = !parse.GetValue(noNiqe),
                 SaveImagesTo = parse.GetValue(saveImages) ? Path.Combine(folder, "images") : null,
-                // A network runs on one thread at a time (TorchSharp dispose scopes are per thread).
-                MaxParallelism = model ? 1 : Environment.ProcessorCount,
             };
             var evaluator = new Evaluator(options, parse.GetValue(data));
             var started = DateTime.UtcNow;

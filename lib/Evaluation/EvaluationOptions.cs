@@ -21,5 +21,7 @@ public sealed record EvaluationOptions
     public bool ComputeNiqe { get; init; } = true;
     /// <summary>Where to save SR images (one folder per set and method), or null for none.</summary>
     public string? SaveImagesTo { get; init; }
+    /// <summary>How many images a resolver that allows it (<see cref="ISuperResolver.ConcurrentUpscale"/>)
+    /// works on at once; a network always takes one at a time.</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 }

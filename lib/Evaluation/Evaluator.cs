@@ -17,13 +17,12 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
 
     public EvaluationOptions Options => _options;
 
-    /// <summary>Scores every method on every set, images in parallel (a resolver must allow that,
-    /// or the caller sets <see cref="EvaluationOptions.MaxParallelism"/> to 1).</summary>
+    /// <summary>Scores every method on every set, images in parallel up to
+    /// <see cref="EvaluationOptions.MaxParallelism"/> for a resolver that allows it
+    /// (<see cref="ISuperResolver.ConcurrentUpscale"/>), one at a time for one that does not (a network).</summary>
     public IReadOnlyList<ImageScore> Run(IReadOnlyList<ISuperResolver> methods, IReadOnlyList<string> sets,
         IProgress<string>? progress = null, CancellationToken cancel = default)
     {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel, Interruption.Token); // a notebook's Stop button
-        cancel = stop.Token;
         var manifest = DatasetManifest.Load();
         var niqe = _options.ComputeNiqe ? (_niqe ??= Niqe.Load(NiqeParameterFile(manifest))) : null;
         var degradation = Degradation.Parse(_options.Degradation, _options.Scale);
@@ -38,7 +37,8 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
                 if (method.Scale != _options.Scale)
                     throw new ArgumentException($"Method '{method.Name}' upscales by {method.Scale}, but the evaluation scale is {_options.Scale}.");
                 var scores = new ConcurrentBag<ImageScore>();
-                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancel }, file =>
+                int parallelism = method.ConcurrentUpscale ? _options.MaxParallelism : 1;
+                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancel }, file =>
                 {
                     var hr = ImageFile.Read(file).ModCrop(_options.Scale);
                     var lr = matlabFolder == null ? degradation.Apply(hr) : ImageFile.Read(Path.Combine(matlabFolder, Path.GetFileName(file)));

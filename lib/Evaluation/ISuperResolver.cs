@@ -9,6 +9,12 @@ public interface ISuperResolver
     string Name { get; }
     int Scale { get; }
     RgbImage Upscale(RgbImage lr);
+
+    /// <summary>Whether <see cref="Upscale"/> may run on several images at once, from several threads.
+    /// Interpolation may; a network may not (TorchSharp dispose scopes are per thread, and one network
+    /// already uses every core). <see cref="Evaluator"/> runs a resolver that may not on one thread,
+    /// whatever <see cref="EvaluationOptions.MaxParallelism"/> says. False unless a resolver says otherwise.</summary>
+    bool ConcurrentUpscale => false;
 }
 
 /// <summary>MATLAB imresize upscaling: the paper's "nearest" and "bicubic" rows.</summary>
@@ -17,6 +23,8 @@ public sealed class InterpolationUpscaler(ResizeKernel kernel, int scale = 4) : 
     public string Name => kernel == ResizeKernel.Bicubic ? "bicubic" : "nearest";
     public int Scale => scale;
     public RgbImage Upscale(RgbImage lr) => MatlabResize.Resize(lr, scale, kernel);
+    /// <summary>Pure computation on its arguments: any number of images at once.</summary>
+    public bool ConcurrentUpscale => true;
 
     /// <summary>"bicubic" or "nearest".</summary>
     public static InterpolationUpscaler Parse(string name, int scale = 4) => name.Trim().ToLowerInvariant() switch

@@ -18,6 +18,8 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
     readonly TileOptions _tiles = tiles ?? new TileOptions();
     public string Name { get; } = name;
     public int Scale => model.Options.Scale;
+    /// <summary>No: one image at a time (see above); the evaluator runs it on one thread.</summary>
+    public bool ConcurrentUpscale => false;
     /// <summary>The smallest LR side the generator accepts (reflect padding of the 9x9 conv needs 5).</summary>
     public const int MinimumSide = 5;
 

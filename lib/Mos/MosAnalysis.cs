@@ -120,14 +120,12 @@ public sealed class MosAnalysis
         return sb.ToString();
     }
 
-    /// <summary>The paper's Fig. 5 as a Plotly chart: share of each score per method (stacked).</summary>
-    public Plotly.NET.GenericChart DistributionChart()
-    {
-        var methods = Distribution.Keys.ToArray();
-        var bars = Enumerable.Range(0, 5).Select(score =>
-            Plotly.NET.CSharp.Chart.Column<double, string, string>(
-                methods.Select(m => Distribution[m].Sum() == 0 ? 0 : 100.0 * Distribution[m][score] / Distribution[m].Sum()).ToArray(),
-                methods, Name: $"score {score + 1}"));
-        return Plotly.NET.CSharp.Chart.Combine(bars);
-    }
+    /// <summary>The paper's Fig. 5 as numbers: per method, the share (%) of ratings that gave each
+    /// score 1..5 (all zero for a method with no ratings). The CLI draws it as a stacked chart.</summary>
+    public IReadOnlyDictionary<string, double[]> DistributionPercent() =>
+        Distribution.ToDictionary(d => d.Key, d =>
+        {
+            int total = d.Value.Sum();
+            return d.Value.Select(n => total == 0 ? 0 : 100.0 * n / total).ToArray();
+        });
 }

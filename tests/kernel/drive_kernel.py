@@ -77,12 +77,12 @@ try:
     reply, outputs = run(kc, "#r \"System.CommandLine.dll\"\nnew System.CommandLine.RootCommand(\"from a referenced dll\").Description")
     results["reference"] = outputs[-1]["content"]["data"]["text/plain"] if reply["status"] == "ok" else reply
 
-    # Stop reaches a training run started from a cell: it stops at its next step, saves, and returns.
+    # Stop reaches a training run started from a cell that passes it Interruption.Token: it stops at its next step, saves, and returns.
     code = """using SrganWorkbench.Training;
 var cfg = TrainingConfig.ForProfile("smoke", ModelKind.SRResNet) with { Steps = 100000, Device = "cpu", CheckpointEvery = 1000000 };
 var trainer = new Trainer(cfg, System.IO.Path.Combine(System.IO.Path.GetTempPath(), "kernel-train-" + Guid.NewGuid().ToString("N")));
 trainer.Progress += new TrainingProgressView("SRResNet smoke").Update;
-trainer.Run().Status"""
+trainer.Run(cancel: Interruption.Token).Status"""
     msg_id = kc.execute(code)
     seen = []
     deadline = time.time() + 120

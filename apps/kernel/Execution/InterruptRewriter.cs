@@ -11,7 +11,7 @@ namespace SrganWorkbench.Kernel.Execution;
 /// </summary>
 public sealed class InterruptRewriter : CSharpSyntaxRewriter
 {
-    static readonly StatementSyntax Check = SyntaxFactory.ParseStatement("global::SrganWorkbench.Interruption.ThrowIfRequested();");
+    static readonly StatementSyntax Check = SyntaxFactory.ParseStatement("global::SrganWorkbench.Notebook.Interruption.ThrowIfRequested();");
 
     public static string Rewrite(string code)
     {

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
+using SrganWorkbench.Notebook;
 
 namespace SrganWorkbench.Kernel.Execution;
 
@@ -14,8 +15,11 @@ public sealed record CellResult(bool Ok, object? Value, bool HasValue, string? E
 /// Runs cells with Roslyn scripting: state (variables, usings, types) carries over from cell to
 /// cell; every cell runs on the same thread (<see cref="CellThread"/>); loops are made
 /// interruptible (<see cref="InterruptRewriter"/>); <c>#r "x.dll"</c> resolves against the
-/// kernel's working folder (the notebook's folder). The workspace library and TorchSharp are
-/// referenced, so one <c>using</c> brings them in.
+/// kernel's working folder (the notebook's folder). The workspace's core library
+/// (SrganWorkbench), its notebook library (SrganWorkbench.Notebook, imported: <c>Display</c>,
+/// <c>Interruption</c>, ...), Plotly.NET and TorchSharp are referenced, so one <c>using</c> brings
+/// them in. A cell passes <c>Interruption.Token</c> to a long library call (training, evaluation)
+/// so that Stop cancels it.
 /// </summary>
 public sealed partial class ScriptEngine : IDisposable
 {
@@ -29,7 +33,7 @@ public sealed partial class ScriptEngine : IDisposable
         {
             typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(System.Collections.Generic.List<>).Assembly,
             typeof(System.Text.Json.JsonSerializer).Assembly, typeof(System.Net.WebUtility).Assembly,
-            typeof(SrganWorkbench.Imaging.RgbImage).Assembly, typeof(TorchSharp.torch).Assembly,
+            typeof(SrganWorkbench.Imaging.RgbImage).Assembly, typeof(SrganWorkbench.Notebook.Display).Assembly, typeof(TorchSharp.torch).Assembly,
             typeof(Plotly.NET.GenericChart).Assembly, typeof(Plotly.NET.CSharp.Chart).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly,
         };
         _options = ScriptOptions.Default
@@ -119,7 +123,7 @@ public sealed partial class ScriptEngine : IDisposable
         var word = Identifier().Match(before);
         string start = word.Success ? word.Value : "";
         var candidates = (_state?.Variables.Select(v => v.Name) ?? [])
-            .Concat(Keywords).Concat(["Display", "Console", "Math", "Enumerable"])
+            .Concat(Keywords).Concat(["Display", "Interruption", "Console", "Math", "Enumerable"])
             .Where(n => n.StartsWith(start, StringComparison.Ordinal)).Distinct().Order().ToList();
         return (candidates, cursor - start.Length);
     }

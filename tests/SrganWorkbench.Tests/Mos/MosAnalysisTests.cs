@@ -40,6 +40,8 @@ public class MosAnalysisTests
         Assert.Equal(2.5, bicubic.Mean, 12);
         Assert.Equal([3, 1, 0, 0, 0], a.Distribution["nearest"]);   // 1, 1, 2, 1
         Assert.Equal([0, 0, 0, 2, 2], a.Distribution["hr"]);
+        Assert.Equal([75.0, 25, 0, 0, 0], a.DistributionPercent()["nearest"]); // Fig. 5's shares, in %
+        Assert.Equal(["hr", "bicubic", "nearest"], a.DistributionPercent().Keys);
         Assert.Equal(2, a.Raters);
     }
 

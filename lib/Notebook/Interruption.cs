@@ -1,11 +1,13 @@
-namespace SrganWorkbench;
+namespace SrganWorkbench.Notebook;
 
 /// <summary>
-/// The "Stop" button, for code that runs in a notebook: the kernel starts a scope per cell and
-/// requests an interruption when the user presses Stop. The library's long loops (training,
-/// evaluation) observe <see cref="Token"/> and stop at their next step; the kernel also inserts
-/// <see cref="ThrowIfRequested"/> into every loop of a cell so user loops stop too.
-/// Outside a kernel the token never fires.
+/// The notebook's "Stop" button: the kernel starts a scope per cell (<see cref="Reset"/>) and
+/// requests an interruption when the user presses Stop. The kernel inserts
+/// <see cref="ThrowIfRequested"/> into every loop of a cell, so a cell's own loops stop; a library
+/// call that takes a <see cref="CancellationToken"/> stops when a cell passes it <see cref="Token"/>,
+/// e.g. <c>trainer.Run(cancel: Interruption.Token)</c> (a training run then saves a checkpoint and
+/// returns, as on Ctrl-C). The core library knows nothing of this class. Outside a kernel the token
+/// never fires.
 /// </summary>
 public static class Interruption
 {
