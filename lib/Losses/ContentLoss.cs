@@ -32,7 +32,11 @@ public sealed record ContentLoss
     /// <summary>Pixel-wise loss between SR and HR in [-1,1]: the paper's SRResNet-MSE.</summary>
     public static ContentLoss Pixel(Criterion criterion = Criterion.Mse) => new(null, criterion);
     /// <summary>Distance between VGG19 features at <paramref name="layer"/> ("relu2_2" or "VGG22", ...).</summary>
-    public static ContentLoss Vgg(string layer, Criterion criterion = Criterion.Mse) => new(Vgg19Features.Normalise(layer), criterion);
+    public static ContentLoss Vgg(string layer, Criterion criterion = Criterion.Mse)
+    {
+        Vgg19Features.FeatureIndex(layer); // names a layer VGG19 has, or says which it has
+        return new(Vgg19Features.Normalise(layer), criterion);
+    }
 
     public static ContentLoss Mse { get; } = Pixel();
     public static ContentLoss Vgg22 { get; } = Vgg("relu2_2");
