@@ -12,10 +12,13 @@ static class CompareCommand
     public static Command Create()
     {
         var image = new Option<string>("--image") { Description = "An HR test image (its LR input is made here by --degradation).", Required = true };
-        var crop = new Option<string>("--crop") { Description = "The region shown: x,y,width,height in HR pixels.", Required = true };
-        var method = new Option<string>("--method") { Description = "Comma-separated interpolation methods shown first.", DefaultValueFactory = _ => "bicubic" };
+        var crop = new Option<string>("--crop") { Description = "The region shown: x,y,width,height in HR pixels.", Required = true }
+            .CheckedBy(text => CropRegion.Parse(text));
+        var method = new Option<string>("--method") { Description = "Comma-separated interpolation methods shown first.", DefaultValueFactory = _ => "bicubic" }
+            .CheckedBy(EvalCommand.CheckMethods);
         var zoom = new Option<int>("--zoom") { Description = "Enlargement of each panel (pixel replication).", DefaultValueFactory = _ => 2 };
-        var degradation = new Option<string>("--degradation") { Description = "bicubic, or gaussian[:sigma=S].", DefaultValueFactory = _ => "bicubic" };
+        var degradation = new Option<string>("--degradation") { Description = "bicubic, or gaussian[:sigma=S].", DefaultValueFactory = _ => "bicubic" }
+            .CheckedBy(text => Degradation.Parse(text));
         var output = new Option<string>("--out", "-o") { Description = "The PNG to write; a Markdown caption is written beside it (.md).", Required = true };
         var choice = new ModelChoice();
         var command = new Command("compare", "One region of a test image as each method restores it, then the HR original (PNG + Markdown caption).")

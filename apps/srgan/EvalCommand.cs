@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using SrganWorkbench.Evaluation;
+using SrganWorkbench.Imaging;
 using SrganWorkbench.Metrics;
 
 namespace SrganWorkbench.Cli;
@@ -10,14 +11,17 @@ static class EvalCommand
 {
     public static Command Create()
     {
-        var method = new Option<string?>("--method") { Description = "Comma-separated interpolation methods: bicubic, nearest (default: bicubic unless --model/--peer is given)." };
+        var method = new Option<string?>("--method") { Description = "Comma-separated interpolation methods: bicubic, nearest (default: bicubic unless --model/--peer is given)." }
+            .CheckedBy(CheckMethods);
         var choice = new ModelChoice();
         var sets = new Option<string>("--sets") { Description = "Comma-separated test sets from data/datasets.json.", DefaultValueFactory = _ => "Set5,Set14,BSD100" };
         var outDir = new Option<string?>("--out", "-o") { Description = "Folder for per-image.csv, summary.csv and summary.md (default: results/eval/<methods>)." };
-        var lr = new Option<string>("--lr") { Description = "LR inputs: 'generated' from HR by the degradation, or 'matlab' (the MATLAB-made files; Set5/Set14).", DefaultValueFactory = _ => "generated" };
-        var degradation = new Option<string>("--degradation") { Description = "bicubic, or gaussian[:sigma=S] (blur, then subsample).", DefaultValueFactory = _ => "bicubic" };
+        var lr = new ChoiceOption<LrSource>("--lr", "LR inputs: 'generated' from HR by the degradation, or 'matlab' (the MATLAB-made files; Set5/Set14).",
+            [("generated", LrSource.Generated), ("matlab", LrSource.Matlab)], "generated");
+        var degradation = new Option<string>("--degradation") { Description = "bicubic, or gaussian[:sigma=S] (blur, then subsample).", DefaultValueFactory = _ => "bicubic" }
+            .CheckedBy(text => Degradation.Parse(text));
         var scale = new Option<int>("--scale") { Description = "Upscaling factor.", DefaultValueFactory = _ => 4 };
-        var channel = new Option<string>("--channel") { Description = "y (the paper's) or rgb.", DefaultValueFactory = _ => "y" };
+        var channel = new ChoiceOption<MetricChannel>("--channel", "y (the paper's) or rgb.", [("y", MetricChannel.Y), ("rgb", MetricChannel.Rgb)], "y");
         var border = new Option<int?>("--crop-border") { Description = "Pixels removed from each side before scoring (default: the scale)." };
         var noNiqe = new Option<bool>("--no-niqe") { Description = "Skip NIQE (it takes about 0.2 s per 500x500 image)." };
         var saveImages = new Option<bool>("--save-images") { Description = "Also write the SR images under <out>/images/<set>/<method>/." };
@@ -40,20 +44,10 @@ static class EvalCommand
             {
                 Scale = s,
                 Degradation = parse.GetValue(degradation)!,
-                LrSource = parse.GetValue(lr)!.ToLowerInvariant() switch
-                {
-                    "generated" => LrSource.Generated,
-                    "matlab" => LrSource.Matlab,
-                    var other => throw new ArgumentException($"--lr '{other}': expected 'generated' or 'matlab'."),
-                },
+                LrSource = lr.Get(parse),
                 Metrics = new MetricOptions
                 {
-                    Channel = parse.GetValue(channel)!.ToLowerInvariant() switch
-                    {
-                        "y" => MetricChannel.Y,
-                        "rgb" => MetricChannel.Rgb,
-                        var other => throw new ArgumentException($"--channel '{other}': expected 'y' or 'rgb'."),
-                    },
+                    Channel = channel.Get(parse),
                     CropBorder = parse.GetValue(border) ?? s,
                 },
                 ComputeNiqe = !parse.GetValue(noNiqe),
@@ -73,5 +67,11 @@ static class EvalCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Each name of a comma-separated --method list is an interpolation method.</summary>
+    public static void CheckMethods(string? text)
+    {
+        foreach (string name in CliErrors.List(text ?? "")) InterpolationUpscaler.Parse(name);
     }
 }

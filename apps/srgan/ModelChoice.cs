@@ -12,7 +12,7 @@ namespace SrganWorkbench.Cli;
 sealed class ModelChoice
 {
     public readonly Option<string?> Model = new("--model") { Description = "A workspace checkpoint (run folder or .safetensors); eval and mos take several, comma-separated." };
-    public readonly Option<string?> Peer = new("--peer") { Description = "A peer's pretrained model instead: leftthomas." };
+    public readonly Option<string> Peer = new ChoiceOption<string>("--peer", "A peer's pretrained model instead: leftthomas.", [("leftthomas", "leftthomas")]);
     public readonly Option<string?> PeerWeights = new("--peer-weights") { Description = "The peer's weights file (default: $SRGAN_WEIGHTS/leftthomas-srgan-x4/netG_epoch_4_100.safetensors)." };
     public readonly Option<int> Tile = new("--tile") { Description = "Process the LR image in tiles of this many pixels (0: whole image).", DefaultValueFactory = _ => 0 };
     public readonly Option<int> Overlap = new("--overlap") { Description = "Tile overlap in LR pixels, blended linearly.", DefaultValueFactory = _ => 16 };

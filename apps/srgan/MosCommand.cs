@@ -17,7 +17,8 @@ static class MosCommand
     static Command Build()
     {
         var output = new Option<string>("--out", "-o") { Description = "New folder for the study.", Required = true };
-        var methods = new Option<string>("--method") { Description = "Interpolation methods to include (HR is always included).", DefaultValueFactory = _ => "nearest,bicubic" };
+        var methods = new Option<string>("--method") { Description = "Interpolation methods to include (HR is always included).", DefaultValueFactory = _ => "nearest,bicubic" }
+            .CheckedBy(EvalCommand.CheckMethods);
         var sets = new Option<string>("--sets") { Description = "Test sets.", DefaultValueFactory = _ => "Set5,Set14,BSD100" };
         var perSet = new Option<int>("--images-per-set") { Description = "Only the first N images of each set (0: all).", DefaultValueFactory = _ => 0 };
         var calibration = new Option<int>("--calibration") { Description = "Calibration pairs (nearest = 1, HR = 5) from BSD200.", DefaultValueFactory = _ => 2 };

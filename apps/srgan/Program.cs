@@ -3,7 +3,8 @@ using SrganWorkbench.Cli;
 
 // `srgan`: the workspace's command line. Each command is a thin layer over lib/.
 var root = new RootCommand("SRGAN Workbench: reproduce Ledig et al. (CVPR 2017) 4x super-resolution.");
-root.Subcommands.Add(TrainCommand.Create());
+var train = TrainCommand.Create();
+root.Subcommands.Add(train);
 root.Subcommands.Add(UpscaleCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
@@ -11,5 +12,8 @@ root.Subcommands.Add(WeightsCommand.Create());
 root.Subcommands.Add(MosCommand.Create());
 root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(DeviceCommand.Create());
-// The library's expected errors become one line and exit code 2 (CliErrors), not a stack trace.
-return CliErrors.Run(() => root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false }));
+// `srgan train --help` ends with every profile's defaults, made from TrainingConfig.ForProfile.
+CliHelp.AddSections(root, new Dictionary<Command, Func<string>> { [train] = TrainingChoices.Describe });
+// Exit codes: 0 done; 1 `data verify` found problems; 2 a user error (bad arguments, missing or invalid files:
+// one line); 3 training stopped on NaN/Inf; 70 a bug (stack trace); 130 cancelled (CliErrors).
+return CliErrors.Invoke(root, args);

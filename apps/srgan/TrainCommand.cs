@@ -1,6 +1,6 @@
-using SrganWorkbench.Losses;
 using System.Runtime.InteropServices;
 using System.CommandLine;
+using SrganWorkbench.Losses;
 using SrganWorkbench.Training;
 
 namespace SrganWorkbench.Cli;
@@ -10,41 +10,61 @@ static class TrainCommand
 {
     public static Command Create()
     {
-        var kind = new Option<string>("--model") { Description = "srresnet or srgan.", DefaultValueFactory = _ => "srresnet" };
-        var profile = new Option<string>("--profile") { Description = "paper (GPU schedule), cpu (about an hour on 2 cores) or smoke (seconds).", DefaultValueFactory = _ => "cpu" };
+        var kind = new ChoiceOption<ModelKind>("--model", "What to train: srresnet (the generator, pixel loss) or srgan (generator and discriminator).",
+            TrainingChoices.Models, "srresnet");
+        var profile = new ChoiceOption<string>("--profile", "paper (the paper's schedule, for a GPU), cpu (about an hour on 2 cores) or smoke (seconds); defaults below.",
+            TrainingChoices.Profiles, "cpu");
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default: runs/<model>-<profile>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
         var initFrom = new Option<string?>("--init-from") { Description = "SRGAN: the SRResNet run folder or checkpoint to start the generator from." };
-        var content = new Option<string?>("--content") { Description = "SRGAN content loss: mse, l1, vgg22, vgg54, relu3_4, ... (profile default otherwise)." };
+        var content = new Option<string?>("--content") { Description = "Content loss: mse, l1, vgg22, vgg54, relu3_4, ..., a VGG layer optionally with :l1 (profile default otherwise)." }
+            .CheckedBy(text => ContentLoss.Parse(text));
         var steps = new Option<long?>("--steps") { Description = "Override the profile's number of steps." };
         var seed = new Option<long?>("--seed") { Description = "Random seed (default 0)." };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
-        var config = new Option<string?>("--config") { Description = "A config.json to start from instead of a profile." };
+        var config = new Option<string?>("--config") { Description = "A config.json to start from instead of a profile (it states the model, profile and content loss)." };
         var data = new Option<string?>("--data") { Description = "Data root (default: $SRGAN_DATA, else data/)." };
         var contentWeight = new Option<double?>("--content-weight") { Description = "SRGAN: weight of the content loss (profile default otherwise)." };
-        var adversarialWeight = new Option<double?>("--adversarial-weight") { Description = "SRGAN: weight of the adversarial loss (the paper's 1e-3 otherwise)." };
+        var adversarial = new ChoiceOption<GanObjective>("--adversarial",
+            "SRGAN: the GAN objective (profile default otherwise). wgan-gp also turns the discriminator's batch norm off, as its per-sample gradient penalty requires.",
+            TrainingChoices.Adversarial);
+        var adversarialWeight = new Option<double?>("--adversarial-weight") { Description = "SRGAN: weight of the adversarial loss (profile default otherwise)." };
 
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
-            kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarialWeight,
+            kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
         };
+        // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
+        command.Validators.Add(result =>
+        {
+            if (!result.Given(config)) return;
+            foreach (var (stated, what) in new (Option, string)[] { (kind, "model"), (profile, "profile"), (content, "content loss") })
+                if (result.Given(stated))
+                    result.AddError($"--config and {stated.Name} cannot be combined: the config file states its {what}; edit the file or drop one of them.");
+        });
         command.SetAction(parse =>
         {
-            var modelKind = parse.GetValue(kind)!.ToLowerInvariant() switch
-            {
-                "srresnet" => ModelKind.SRResNet,
-                "srgan" => ModelKind.Srgan,
-                var other => throw new ArgumentException($"--model '{other}': expected srresnet or srgan."),
-            };
-            string profileName = parse.GetValue(profile)!;
+            var modelKind = kind.Get(parse);
             var cfg = parse.GetValue(config) is { } path
                 ? TrainingConfig.FromJson(File.ReadAllText(path), path)
-                : TrainingConfig.ForProfile(profileName, modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
-            if (parse.GetValue(config) != null && parse.GetValue(content) is { } c) cfg = cfg with { Content = ContentLoss.Parse(c) };
+                : TrainingConfig.ForProfile(profile.Get(parse), modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
             if (parse.GetValue(seed) is { } s) cfg = cfg with { Seed = s };
             if (parse.GetValue(contentWeight) is { } cw) cfg = cfg with { ContentWeight = cw };
             if (parse.GetValue(adversarialWeight) is { } aw) cfg = cfg with { AdversarialWeight = aw };
+            if (adversarial.TryGet(parse, out var objective))
+            {
+                if (cfg.Kind != ModelKind.Srgan)
+                    throw new ArgumentException($"--adversarial applies to SRGAN runs; this run trains {TrainingChoices.Name(cfg.Kind)} (--model srgan).");
+                cfg = cfg with { Adversarial = objective };
+                // WGAN-GP's gradient penalty is per sample, which batch norm breaks (Gulrajani et al.): asking for the
+                // objective asks for a discriminator it works with.
+                if (objective == GanObjective.WganGp && cfg.Discriminator.BatchNorm)
+                {
+                    cfg = cfg with { Discriminator = cfg.Discriminator with { BatchNorm = false } };
+                    Console.Error.WriteLine("note: --adversarial wgan-gp: the discriminator runs without batch norm (the gradient penalty is per sample).");
+                }
+            }
             cfg = cfg with { Device = parse.GetValue(device)! };
             if (parse.GetValue(initFrom) is { } init) cfg = cfg with { InitFrom = Path.GetFullPath(init) };
             if (cfg.Kind == ModelKind.Srgan && cfg.InitFrom == null && !parse.GetValue(resume))

@@ -122,6 +122,32 @@ public class TrainingCliTests
     }
 
     [Fact]
+    public void Adversarial_option_reaches_the_run_config()
+    {
+        using var temp = new SharedData.TempFolder();
+        string[] common = ["train", "--model", "srgan", "--profile", "smoke", "--steps", "2", "--device", "cpu"];
+        var lsgan = Srgan([.. common, "--adversarial", "lsgan", "--out", temp.File("lsgan")]);
+        Assert.True(lsgan.Code == 0, lsgan.Err);
+        var config = TrainingConfig.FromJson(File.ReadAllText(Path.Combine(temp.File("lsgan"), "config.json")), "config.json");
+        Assert.Equal(SrganWorkbench.Losses.GanObjective.LeastSquares, config.Adversarial);
+        Assert.Contains("\"adversarial\": \"LeastSquares\"", File.ReadAllText(Path.Combine(temp.File("lsgan"), "config.json")));
+        Assert.True(config.Discriminator.BatchNorm);
+
+        // WGAN-GP needs a discriminator without batch norm: the option turns it off and says so.
+        var wgan = Srgan([.. common, "--adversarial", "wgan-gp", "--out", temp.File("wgan")]);
+        Assert.True(wgan.Code == 0, wgan.Err);
+        Assert.Contains("the discriminator runs without batch norm", wgan.Err);
+        config = TrainingConfig.FromJson(File.ReadAllText(Path.Combine(temp.File("wgan"), "config.json")), "config.json");
+        Assert.Equal(SrganWorkbench.Losses.GanObjective.WganGp, config.Adversarial);
+        Assert.False(config.Discriminator.BatchNorm);
+
+        // An SRResNet has no adversarial loss: asking for one is an error, not ignored.
+        var srresnet = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--adversarial", "lsgan", "--out", temp.File("srresnet"));
+        Assert.Equal(2, srresnet.Code);
+        Assert.Contains("--adversarial applies to SRGAN runs", srresnet.Err);
+    }
+
+    [Fact]
     public void Bad_inputs_give_clear_errors()
     {
         using var temp = new SharedData.TempFolder();
@@ -145,7 +171,7 @@ public class TrainingCliTests
 
         var badProfile = Srgan("train", "--profile", "fast", "--out", temp.File("run"));
         Assert.Equal(2, badProfile.Code);
-        Assert.Contains("Unknown profile 'fast'", badProfile.Err);
+        Assert.Contains("--profile 'fast': expected one of paper, cpu, smoke.", badProfile.Err);
     }
 
     [Fact]
