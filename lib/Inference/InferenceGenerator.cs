@@ -136,7 +136,8 @@ public sealed class InferenceGenerator : IDisposable
         for (int k = 0; k < plain; k++)
         {
             Tensor next;
-            using (var up = ChannelsLast.Of(stages[k].Enlarge(x))) next = stages[k].PRelu.forward(up);
+            using (NewDisposeScope()) // the stage's intermediates (conv output, shuffled maps) go as soon as it is done
+                next = stages[k].PRelu.forward(ChannelsLast.Of(stages[k].Enlarge(x))).MoveToOuterDisposeScope();
             if (k > 0) x.Dispose();
             x = next;
         }
