@@ -12,8 +12,19 @@ namespace SrganWorkbench.Cli;
 sealed class ModelChoice
 {
     public readonly Option<string?> Model = new("--model") { Description = "A workspace checkpoint (run folder or .safetensors); eval and mos take several, comma-separated." };
-    public readonly Option<string> Peer = new ChoiceOption<string>("--peer", "A peer's pretrained model instead: leftthomas.", [("leftthomas", "leftthomas")]);
-    public readonly Option<string?> PeerWeights = new("--peer-weights") { Description = "The peer's weights file (default: $SRGAN_WEIGHTS/leftthomas-srgan-x4/netG_epoch_4_100.safetensors)." };
+    public readonly Option<string> Peer = new ChoiceOption<string>("--peer", "A peer's pretrained model instead: leftthomas (leftthomas/SRGAN) or tensorlayer (tensorlayer/srgan).",
+        [.. Peers.Select(p => (p.Name, p.Name))]);
+    public readonly Option<string?> PeerWeights = new("--peer-weights")
+    {
+        Description = "The peer's weights file (default: $SRGAN_WEIGHTS/leftthomas-srgan-x4/netG_epoch_4_100.safetensors, $SRGAN_WEIGHTS/tensorlayer-srgan-x4/tensorlayer_srgan_g_x4.safetensors).",
+    };
+
+    /// <summary>The peers --peer can name: how to load each, its default weights, its name in tables, and what it is.</summary>
+    static readonly (string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string About)[] Peers =
+    [
+        ("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas/SRGAN netG_epoch_4_100"),
+        ("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "tensorlayer/srgan generator (as ColorfulSoft's SRGAN app distributes it)"),
+    ];
     public readonly Option<int> Tile = new("--tile") { Description = "Process the LR image in tiles of this many pixels (0: whole image).", DefaultValueFactory = _ => 0 };
     public readonly Option<int> Overlap = new("--overlap") { Description = "Tile overlap in LR pixels, blended linearly.", DefaultValueFactory = _ => 16 };
     public readonly Option<bool> HistogramMatch = new("--histogram-match") { Description = "Match each channel's histogram to the bicubic upscale (corrects colour shifts)." };
@@ -61,12 +72,15 @@ sealed class ModelChoice
             return (new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch)),
                 $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}");
         }
-        if (peer == null) throw new ArgumentException("Give --model CHECKPOINT (from srgan train) or --peer leftthomas.");
-        if (!peer.Equals("leftthomas", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"Unknown --peer '{peer}': expected leftthomas.");
-        string weights = parse.GetValue(PeerWeights) ?? PeerModels.LeftThomasDefaultWeightsPath();
-        var peerModel = PeerModels.LoadLeftThomas(weights);
+        string names = string.Join(" or ", Peers.Select(p => p.Name));
+        if (peer == null) throw new ArgumentException($"Give --model CHECKPOINT (from srgan train) or --peer {names}.");
+        // The parser already refuses other names; this guards callers that bypass it.
+        var chosen = Peers.FirstOrDefault(p => p.Name.Equals(peer, StringComparison.OrdinalIgnoreCase));
+        if (chosen.Name == null) throw new ArgumentException($"Unknown --peer '{peer}': expected {names}.");
+        string weights = parse.GetValue(PeerWeights) ?? chosen.DefaultWeights();
+        var peerModel = chosen.Load(weights);
         peerModel.to(device);
-        return (new ModelUpscaler(peerModel, "leftthomas-srgan", device, tiles, parse.GetValue(HistogramMatch)),
-            $"peer model leftthomas/SRGAN netG_epoch_4_100 ({weights})");
+        return (new ModelUpscaler(peerModel, chosen.Method, device, tiles, parse.GetValue(HistogramMatch)),
+            $"peer model {chosen.About} ({weights})");
     }
 }

@@ -14,6 +14,7 @@ namespace SrganWorkbench.Inference;
 /// <item>every batch norm folded into the convolution before it (W' = W g/sqrt(var+eps), b' = (b-mean) g/sqrt(var+eps) + beta);</item>
 /// <item>channels-last throughout (oneDNN's native layout) and no autograd;</item>
 /// <item>the last sub-pixel stage fused with the 9x9 output convolution, as <see cref="FastGenerator"/> does (<see cref="SubPixelFusion"/>);</item>
+/// <item>activations applied functionally: PReLU by its slopes, or ReLU where the options say so (a null slope here);</item>
 /// <item>the upsampling tail (everything after the long skip) in bands of rows with a halo that covers
 /// its receptive field, so no full-resolution feature map exists at once; intermediates are freed as
 /// soon as the next one exists.</item>
@@ -30,9 +31,10 @@ public sealed class InferenceGenerator : IDisposable
     readonly GeneratorOptions _o;
     readonly List<Tensor> _weights = [];
     readonly Conv _input;
-    readonly Tensor _inputSlope;
-    readonly (Conv Conv1, Tensor Slope, Conv Conv2)[] _blocks;
+    readonly Tensor? _inputSlope;     // null: ReLU
+    readonly (Conv Conv1, Tensor? Slope, Conv Conv2)[] _blocks;
     readonly Conv _mid;
+    readonly bool _hasMidActivation;  // MidLayer.ConvPRelu
     readonly Tensor? _midSlope;
     readonly Conv? _fusedOutput;      // the output conv fused with the last sub-pixel stage, when it can be
     readonly Tensor? _fusedSlope;
@@ -55,26 +57,31 @@ public sealed class InferenceGenerator : IDisposable
         using (NewDisposeScope()) // temporaries; what the generator keeps is detached from it (Keep)
         {
             _input = Fold(_copy.ConvInput, null);
-            _inputSlope = Keep(_copy.PReluInput.weight!.detach().clone());
-            _blocks = _copy.Blocks.Select(b => (Fold(b.Conv1, b.Bn1), Keep(b.PRelu.weight!.detach().clone()), Fold(b.Conv2, b.Bn2))).ToArray();
+            _inputSlope = SlopeOf(_copy.InputActivation);
+            _blocks = _copy.Blocks.Select(b => (Fold(b.Conv1, b.Bn1), SlopeOf(b.Activation), Fold(b.Conv2, b.Bn2))).ToArray();
             _mid = Fold(_copy.ConvMid, _copy.BnMid);
-            _midSlope = _copy.PReluMid is { } pm ? Keep(pm.weight!.detach().clone()) : null;
+            _hasMidActivation = _copy.MidActivation is not null;
+            _midSlope = _copy.MidActivation is { } m ? SlopeOf(m) : null;
             if (FastGenerator.Fuses(_o))
             {
                 var output = _copy.ConvOutput;
                 _fusedOutput = new(Keep(SubPixelFusion.Weight(output.weight!)), Keep(SubPixelFusion.Bias(output.bias!)), 2, false);
-                _fusedSlope = Keep(SubPixelFusion.Slope(_copy.Upsample[^1].PRelu.weight!).clone());
+                _fusedSlope = Layers.Slope(_copy.Upsample[^1].Activation) is { } last ? Keep(SubPixelFusion.Slope(last).clone()) : null;
             }
         }
     }
 
     Tensor Keep(Tensor t) { _weights.Add(t.DetachFromDisposeScope()); return t; }
 
-    /// <summary>A convolution with the batch norm after it (if any) folded in, channels-last.</summary>
+    /// <summary>A PReLU's slopes (kept), or null for a ReLU.</summary>
+    Tensor? SlopeOf(Module<Tensor, Tensor> activation) => Layers.Slope(activation) is { } s ? Keep(s.detach().clone()) : null;
+
+    /// <summary>A convolution with the batch norm after it (if any) folded in, channels-last. A convolution without
+    /// bias (TensorLayer's body, whose batch norm would cancel one) folds as if its bias were zero.</summary>
     Conv Fold(Conv2d conv, BatchNorm2d? bn)
     {
         var w = conv.weight!.detach();
-        var b = conv.bias!.detach();
+        var b = conv.bias?.detach() ?? zeros(w.shape[0], dtype: w.dtype, device: w.device);
         if (bn is not null)
         {
             var scale = bn.weight!.detach().div(bn.running_var!.add(BatchNormEps).sqrt());
@@ -98,19 +105,19 @@ public sealed class InferenceGenerator : IDisposable
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         // SRResNet.Features with folded convs, freeing each block's input as soon as its output exists.
-        var head = PRelu(Apply(_input, ChannelsLast.Of(lr)), _inputSlope);
+        var head = Activate(Apply(_input, ChannelsLast.Of(lr)), _inputSlope);
         var x = head;
         foreach (var (conv1, slope, conv2) in _blocks)
         {
             using var y = Apply(conv1, x);
-            using var a = PRelu(y, slope);
+            using var a = Activate(y, slope);
             var z = Apply(conv2, a).add_(x);
             if (!ReferenceEquals(x, head)) x.Dispose();
             x = z;
         }
         var body = Apply(_mid, x);
         if (!ReferenceEquals(x, head)) x.Dispose();
-        if (_midSlope is not null) { var t = PRelu(body, _midSlope); body.Dispose(); body = t; }
+        if (_hasMidActivation) { var t = Activate(body, _midSlope); body.Dispose(); body = t; }
         body.add_(head);
         head.Dispose();
 
@@ -137,14 +144,14 @@ public sealed class InferenceGenerator : IDisposable
         {
             Tensor next;
             using (NewDisposeScope()) // the stage's intermediates (conv output, shuffled maps) go as soon as it is done
-                next = stages[k].PRelu.forward(ChannelsLast.Of(stages[k].Enlarge(x))).MoveToOuterDisposeScope();
+                next = stages[k].Activation.forward(ChannelsLast.Of(stages[k].Enlarge(x))).MoveToOuterDisposeScope();
             if (k > 0) x.Dispose();
             x = next;
         }
         if (_fusedOutput is { } fused)
         {
             using var c = stages[^1].Conv.forward(x);
-            using var a = PRelu(c, _fusedSlope!);
+            using var a = Activate(c, _fusedSlope);
             using var y = Apply(fused, a);
             if (plain > 0) x.Dispose();
             return functional.pixel_shuffle(y, 2);
@@ -164,12 +171,14 @@ public sealed class InferenceGenerator : IDisposable
         return functional.conv2d(x, conv.Weight, conv.Bias, padding: [conv.Padding, conv.Padding]);
     }
 
-    static Tensor PRelu(Tensor x, Tensor slope) => functional.prelu(x, slope);
+    /// <summary>PReLU with these slopes, or ReLU for none.</summary>
+    static Tensor Activate(Tensor x, Tensor? slope) => slope is null ? functional.relu(x) : functional.prelu(x, slope);
 
     /// <summary>LR rows either side of a band whose outputs the band's edge could affect: one per x2 stage
     /// (a 3x3 convolution at no more than that stage's output resolution) plus the output convolution's
-    /// 4 full-resolution pixels, rounded up, plus one to spare.</summary>
-    long Halo() => _copy.Upsample.Count + (long)Math.Ceiling(4.0 / _o.Scale) + 1;
+    /// reach of k/2 full-resolution pixels (4 for the paper's 9x9, 0 for a 1x1) in LR rows, rounded up, plus one
+    /// to spare. The input convolution is not in it: it runs before the bands, on the whole image.</summary>
+    long Halo() => _copy.Upsample.Count + (long)Math.Ceiling((double)(_o.OutputKernel / 2) / _o.Scale) + 1;
 
     /// <summary>LR rows per band, so that the largest tail tensor (4C maps at half the output resolution, or C at full) stays within the bound.</summary>
     long BandRows(long n, long w)

@@ -8,7 +8,7 @@ namespace SrganWorkbench.Inference;
 /// <summary>
 /// Runs a generator on LR images through <see cref="InferenceGenerator"/> (eval mode: batch norm
 /// folded with its running statistics; no autograd; bounded memory), optionally in overlapping
-/// tiles, output mapped to [0,1] and rounded to 8 bits. Each call takes a fresh snapshot of the
+/// tiles, the image's [0,1] mapped to the network's input range and its output back to [0,1], rounded to 8 bits. Each call takes a fresh snapshot of the
 /// model's weights, so an upscaler kept across training sees the current weights. One instance is
 /// used from one thread at a time (TorchSharp dispose scopes are per thread).
 /// </summary>
@@ -37,10 +37,14 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
         return histogramMatch ? HistogramMatch.ToReference(sr, MatlabResize.Resize(lr, Scale)) : sr;
     }
 
-    /// <summary>The generator's output mapped to [0,1].</summary>
+    /// <summary>The generator's output for an LR image in [0,1], mapped to [0,1]. The ranges are the network's
+    /// conventions, so they are mapped here, at the boundary between images and the network, and not in its forward:
+    /// in, [0,1] as is (the paper's) or x*2-1 (TensorLayer's [-1,1]); out, the paper's linear output and tanh, both
+    /// trained against HR in [-1,1], by (y+1)/2, and (tanh+1)/2 as is.</summary>
     Tensor Run(InferenceGenerator generator, Tensor lr)
     {
-        var y = generator.Forward(lr);
+        var input = model.Options.Input == InputRange.Signed ? lr.mul(2).sub_(1) : lr; // freed by the caller's dispose scope
+        var y = generator.Forward(input);
         return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add_(1).div_(2);
     }
 

@@ -25,6 +25,26 @@ public enum OutputActivation
     TanhToUnit,
 }
 
+/// <summary>The nonlinearity of the generator: after the input conv, inside each residual block, after each
+/// upsampling stage (and after conv_mid with <see cref="MidLayer.ConvPRelu"/>).</summary>
+public enum Activation
+{
+    /// <summary>PReLU: the paper's (Fig. 4).</summary>
+    PRelu,
+    /// <summary>ReLU: the TensorLayer peer's. No parameters, so no <c>prelu*</c> keys in the state dict.</summary>
+    Relu,
+}
+
+/// <summary>The value range of the LR image the network takes. The network itself does not map it:
+/// <see cref="Inference.ModelUpscaler"/> maps an 8-bit image's [0,1] onto it, as it maps the output back.</summary>
+public enum InputRange
+{
+    /// <summary>[0,1]: the paper's (Section 3.2, "we scaled the range of the LR input images to [0,1]").</summary>
+    Unit,
+    /// <summary>[-1,1] (x/127.5 - 1): the TensorLayer peer's.</summary>
+    Signed,
+}
+
 /// <summary>The layer between the residual blocks and the long skip connection.</summary>
 public enum MidLayer
 {
@@ -37,7 +57,8 @@ public enum MidLayer
 /// <summary>
 /// The generator's shape. Defaults are the paper's SRResNet (Fig. 4): 16 residual blocks of 64
 /// channels with batch norm, sub-pixel upsampling, zero padding, linear output; PReLU with one
-/// shared parameter per layer (PyTorch's default nn.PReLU(); the peer model uses the same).
+/// shared parameter per layer (PyTorch's default nn.PReLU(); the peer model uses the same); LR input in [0,1].
+/// The other values describe peers' variants of it (see <see cref="PeerModels"/>).
 /// </summary>
 public sealed record GeneratorOptions
 {
@@ -52,6 +73,16 @@ public sealed record GeneratorOptions
     public bool PReluPerChannel { get; init; }
     /// <summary>A power of two; each x2 stage is one upsampling block.</summary>
     public int Scale { get; init; } = 4;
+    public Activation Activation { get; init; } = Activation.PRelu;
+    /// <summary>Kernel size of conv_input: the paper's 9 (k9n64s1), TensorLayer's 3.</summary>
+    public int InputKernel { get; init; } = 9;
+    /// <summary>Kernel size of conv_output: the paper's 9 (k9n3s1), TensorLayer's 1.</summary>
+    public int OutputKernel { get; init; } = 9;
+    /// <summary>Whether the body's convolutions (residual blocks, conv_mid) have a bias: the paper's do; TensorLayer's
+    /// do not, as a batch norm right after a convolution subtracts any bias again.</summary>
+    public bool BodyConvBias { get; init; } = true;
+    /// <summary>What range the LR input is in (the output's is <see cref="Output"/>'s).</summary>
+    public InputRange Input { get; init; } = InputRange.Unit;
 
     public static GeneratorOptions Paper { get; } = new();
 
@@ -60,5 +91,8 @@ public sealed record GeneratorOptions
         if (Blocks < 0) throw new ArgumentException($"Blocks must be >= 0, got {Blocks}.");
         if (Channels <= 0) throw new ArgumentException($"Channels must be positive, got {Channels}.");
         if (Scale < 2 || (Scale & (Scale - 1)) != 0) throw new ArgumentException($"Scale must be a power of two >= 2, got {Scale}.");
+        // Odd, so that "same" padding of k/2 keeps the size and centres the kernel.
+        if (InputKernel < 1 || InputKernel % 2 == 0) throw new ArgumentException($"InputKernel must be odd and positive, got {InputKernel}.");
+        if (OutputKernel < 1 || OutputKernel % 2 == 0) throw new ArgumentException($"OutputKernel must be odd and positive, got {OutputKernel}.");
     }
 }

@@ -20,18 +20,19 @@ namespace SrganWorkbench.Models;
 ///
 /// Submodules are named as a PyTorch port would name them, so state dicts map one to one:
 /// <c>conv_input, prelu_input, blocks.{i}.{conv1,bn1,prelu,conv2,bn2}, conv_mid, bn_mid|prelu_mid,
-/// upsample.{k}.{conv,prelu}, conv_output</c>.
+/// upsample.{k}.{conv,prelu}, conv_output</c>. With <see cref="Activation.Relu"/> the <c>prelu*</c> modules are
+/// ReLUs: they keep the paper's names, which cost nothing as a ReLU has no parameters (so no keys).
 /// </summary>
 public sealed class SRResNet : Module<Tensor, Tensor>
 {
     public GeneratorOptions Options { get; }
 
     readonly Conv2d conv_input;
-    readonly PReLU prelu_input;
+    readonly Module<Tensor, Tensor> prelu_input;
     readonly ModuleList<ResidualBlock> blocks;
     readonly Conv2d conv_mid;
-    readonly BatchNorm2d? bn_mid;   // the paper's
-    readonly PReLU? prelu_mid;      // the leftthomas peer's
+    readonly BatchNorm2d? bn_mid;                // the paper's
+    readonly Module<Tensor, Tensor>? prelu_mid;  // the leftthomas peer's
     readonly ModuleList<UpsampleBlock> upsample;
     readonly Conv2d conv_output;
 
@@ -40,15 +41,14 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         Options = options ?? GeneratorOptions.Paper;
         Options.Validate();
         int c = Options.Channels;
-        var pad = Options.Padding == ConvPadding.Reflect ? PaddingModes.Reflect : PaddingModes.Zeros;
-        conv_input = Conv2d(3, c, 9, padding: 4, padding_mode: pad);
-        prelu_input = Layers.PRelu(c, Options.PReluPerChannel);
-        blocks = new ModuleList<ResidualBlock>(Enumerable.Range(0, Options.Blocks).Select(_ => new ResidualBlock(c, Options.BatchNorm, Options.PReluPerChannel, pad)).ToArray());
-        conv_mid = Conv2d(c, c, 3, padding: 1, padding_mode: pad);
-        upsample = new ModuleList<UpsampleBlock>(Enumerable.Range(0, (int)Math.Log2(Options.Scale)).Select(_ => new UpsampleBlock(c, Options.Upsampling, Options.PReluPerChannel, pad)).ToArray());
-        conv_output = Conv2d(c, 3, 9, padding: 4, padding_mode: pad);
+        conv_input = Layers.Conv(Options, 3, c, Options.InputKernel);
+        prelu_input = Layers.Activation(Options);
+        blocks = new ModuleList<ResidualBlock>(Enumerable.Range(0, Options.Blocks).Select(_ => new ResidualBlock(Options)).ToArray());
+        conv_mid = Layers.Conv(Options, c, c, 3, Options.BodyConvBias);
+        upsample = new ModuleList<UpsampleBlock>(Enumerable.Range(0, (int)Math.Log2(Options.Scale)).Select(_ => new UpsampleBlock(Options)).ToArray());
+        conv_output = Layers.Conv(Options, c, 3, Options.OutputKernel);
 
-        if (Options.Mid == MidLayer.ConvPRelu) prelu_mid = Layers.PRelu(c, Options.PReluPerChannel);
+        if (Options.Mid == MidLayer.ConvPRelu) prelu_mid = Layers.Activation(Options);
         else if (Options.BatchNorm) bn_mid = BatchNorm2d(c);
 
         RegisterComponents();
@@ -94,11 +94,12 @@ public sealed class SRResNet : Module<Tensor, Tensor>
 
     // The parts, for the forms in lib/Speed and lib/Inference that compute the same function faster.
     public Conv2d ConvInput => conv_input;
-    public PReLU PReluInput => prelu_input;
+    /// <summary>PReLU or ReLU (<see cref="GeneratorOptions.Activation"/>); <see cref="Layers.Slope"/> tells which.</summary>
+    public Module<Tensor, Tensor> InputActivation => prelu_input;
     public IList<ResidualBlock> Blocks => blocks;
     public Conv2d ConvMid => conv_mid;
     public BatchNorm2d? BnMid => bn_mid;
-    public PReLU? PReluMid => prelu_mid;
+    public Module<Tensor, Tensor>? MidActivation => prelu_mid;
     public IList<UpsampleBlock> Upsample => upsample;
     public Conv2d ConvOutput => conv_output;
 
@@ -111,14 +112,14 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
 {
     readonly Conv2d conv1, conv2;
     readonly BatchNorm2d? bn1, bn2;
-    readonly PReLU prelu;
+    readonly Module<Tensor, Tensor> prelu;
 
-    public ResidualBlock(int channels, bool batchNorm, bool preluPerChannel, PaddingModes padding) : base(nameof(ResidualBlock))
+    public ResidualBlock(GeneratorOptions o) : base(nameof(ResidualBlock))
     {
-        conv1 = Conv2d(channels, channels, 3, padding: 1, padding_mode: padding);
-        conv2 = Conv2d(channels, channels, 3, padding: 1, padding_mode: padding);
-        prelu = Layers.PRelu(channels, preluPerChannel);
-        if (batchNorm) { bn1 = BatchNorm2d(channels); bn2 = BatchNorm2d(channels); }
+        conv1 = Layers.Conv(o, o.Channels, o.Channels, 3, o.BodyConvBias);
+        conv2 = Layers.Conv(o, o.Channels, o.Channels, 3, o.BodyConvBias);
+        prelu = Layers.Activation(o);
+        if (o.BatchNorm) { bn1 = BatchNorm2d(o.Channels); bn2 = BatchNorm2d(o.Channels); }
         RegisterComponents();
     }
 
@@ -134,33 +135,34 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
 
     public Conv2d Conv1 => conv1;
     public BatchNorm2d? Bn1 => bn1;
-    public PReLU PRelu => prelu;
+    public Module<Tensor, Tensor> Activation => prelu;
     public Conv2d Conv2 => conv2;
     public BatchNorm2d? Bn2 => bn2;
 }
 
-/// <summary>One x2 upsampling stage of the generator: <see cref="Enlarge"/>, then PReLU.</summary>
+/// <summary>One x2 upsampling stage of the generator: <see cref="Enlarge"/>, then PReLU (or ReLU).</summary>
 public sealed class UpsampleBlock : Module<Tensor, Tensor>
 {
     readonly Module<Tensor, Tensor> conv;
-    readonly PReLU prelu;
+    readonly Module<Tensor, Tensor> prelu;
 
-    public UpsampleBlock(int channels, UpsamplingType type, bool preluPerChannel, PaddingModes padding) : base(nameof(UpsampleBlock))
+    public UpsampleBlock(GeneratorOptions o) : base(nameof(UpsampleBlock))
     {
-        Type = type;
-        conv = type switch
+        Type = o.Upsampling;
+        int c = o.Channels;
+        conv = Type switch
         {
-            UpsamplingType.SubPixel => Conv2d(channels, channels * 4, 3, padding: 1, padding_mode: padding),
-            UpsamplingType.NearestConv => Conv2d(channels, channels, 3, padding: 1, padding_mode: padding),
-            _ => ConvTranspose2d(channels, channels, 4, stride: 2, padding: 1),
+            UpsamplingType.SubPixel => Layers.Conv(o, c, c * 4, 3),
+            UpsamplingType.NearestConv => Layers.Conv(o, c, c, 3),
+            _ => ConvTranspose2d(c, c, 4, stride: 2, padding: 1),
         };
-        prelu = Layers.PRelu(channels, preluPerChannel);
+        prelu = Layers.Activation(o);
         RegisterComponents();
     }
 
     public UpsamplingType Type { get; }
     public Module<Tensor, Tensor> Conv => conv;
-    public PReLU PRelu => prelu;
+    public Module<Tensor, Tensor> Activation => prelu;
 
     public override Tensor forward(Tensor x)
     {
@@ -180,6 +182,17 @@ public sealed class UpsampleBlock : Module<Tensor, Tensor>
 
 static class Layers
 {
-    /// <summary>PReLU with PyTorch's default initial slope 0.25.</summary>
-    public static PReLU PRelu(int channels, bool perChannel) => PReLU(perChannel ? channels : 1, 0.25);
+    /// <summary>A stride-1 convolution with "same" padding of the options' kind (k odd).</summary>
+    public static Conv2d Conv(GeneratorOptions o, int input, int output, int kernel, bool bias = true) =>
+        Conv2d(input, output, kernel, padding: kernel / 2, bias: bias,
+            padding_mode: o.Padding == ConvPadding.Reflect ? PaddingModes.Reflect : PaddingModes.Zeros);
+
+    /// <summary>The options' nonlinearity: PReLU with PyTorch's default initial slope 0.25, or ReLU.</summary>
+    public static Module<Tensor, Tensor> Activation(GeneratorOptions o) => o.Activation == Models.Activation.Relu
+        ? ReLU()
+        : PReLU(o.PReluPerChannel ? o.Channels : 1, 0.25);
+
+    /// <summary>An activation's PReLU slopes, or null for a ReLU (which is PReLU with slope 0): what the fast forms,
+    /// which apply activations functionally, need to know.</summary>
+    public static Tensor? Slope(Module<Tensor, Tensor> activation) => activation is PReLU p ? p.weight : null;
 }

@@ -12,7 +12,8 @@ namespace SrganWorkbench.Speed;
 /// <list type="bullet">
 /// <item>channels-last weights and activations (<see cref="ChannelsLast"/>, oneDNN's native layout: ~1.4x per step);</item>
 /// <item>the last sub-pixel stage and the 9x9 output convolution as one 5x5 convolution before PixelShuffle
-/// (<see cref="SubPixelFusion"/>: ~3x faster for that layer), when upsampling is sub-pixel and padding zero.</item>
+/// (<see cref="SubPixelFusion"/>: ~3x faster for that layer), when upsampling is sub-pixel, padding zero and the
+/// output conv 9x9 (the paper's; a peer's 1x1 output conv is cheap as it is).</item>
 /// </list>
 /// Making one re-lays the model's 4-D weights channels-last in place (their values do not change), so make
 /// it before an optimiser's state is created from the parameters.
@@ -27,10 +28,13 @@ public sealed class FastGenerator
         ChannelsLast.Apply(model);
     }
 
-    /// <summary>Whether the output conv is fused with the last sub-pixel stage (sub-pixel upsampling, zero padding).</summary>
+    /// <summary>Whether the output conv is fused with the last sub-pixel stage (sub-pixel upsampling, zero padding, 9x9 output conv).</summary>
     public bool FusesOutput => Fuses(Model.Options);
 
-    public static bool Fuses(GeneratorOptions o) => o.Upsampling == UpsamplingType.SubPixel && o.Padding == ConvPadding.Zero;
+    /// <summary>Whether <see cref="SubPixelFusion"/> applies: its index construction is for a 9x9 kernel after PixelShuffle(2)
+    /// with zero padding 4 (= zero padding 2 at the low resolution; reflect padding does not commute with the shuffle).</summary>
+    public static bool Fuses(GeneratorOptions o) =>
+        o.Upsampling == UpsamplingType.SubPixel && o.Padding == ConvPadding.Zero && o.OutputKernel == SubPixelFusion.Kernel;
 
     /// <summary>What <c>Model.forward(lr)</c> computes; plain NCHW out whatever the layout inside (3 maps: a cheap copy).</summary>
     public Tensor Forward(Tensor lr)
@@ -45,10 +49,12 @@ public sealed class FastGenerator
     }
 
     /// <summary>The last sub-pixel stage and the output conv: the stage's conv, its PReLU with the slopes moved
-    /// before the shuffle, the fused 5x5 conv, then PixelShuffle. Differentiable in all the weights.</summary>
+    /// before the shuffle (a ReLU, elementwise, commutes with it as it is), the fused 5x5 conv, then PixelShuffle.
+    /// Differentiable in all the weights.</summary>
     static Tensor FusedOutput(UpsampleBlock stage, Conv2d output, Tensor x)
     {
-        var y = functional.prelu(stage.Conv.forward(x), SubPixelFusion.Slope(stage.PRelu.weight!));
+        var y = stage.Conv.forward(x);
+        y = Layers.Slope(stage.Activation) is { } slope ? functional.prelu(y, SubPixelFusion.Slope(slope)) : functional.relu(y);
         y = functional.conv2d(y, SubPixelFusion.Weight(output.weight!), SubPixelFusion.Bias(output.bias!), padding: [2, 2]);
         return functional.pixel_shuffle(y, 2);
     }

@@ -16,7 +16,9 @@ namespace SrganWorkbench.Speed;
 /// </summary>
 public static class SubPixelFusion
 {
-    const int K = 9, FusedK = 5;
+    /// <summary>The output convolution's kernel size this construction is for (the paper's 9x9).</summary>
+    public const int Kernel = 9;
+    const int K = Kernel, FusedK = 5;
 
     /// <summary>[O, C, 9, 9] -> [4O, 4C, 5, 5], differentiable in <paramref name="weight"/>.</summary>
     public static Tensor Weight(Tensor weight)

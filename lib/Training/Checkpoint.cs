@@ -87,7 +87,9 @@ public static class Checkpoint
         {
             foreach (var t in file.Tensors.Values) t.Dispose();
             throw new InvalidDataException($"{path}: not a workspace checkpoint (no '{Format}' tag). " +
-                (file.Tensors.Keys.Any(k => k.StartsWith("block1.", StringComparison.Ordinal)) ? "It looks like the peer model's weights: use --peer leftthomas." : "Train with `srgan train` to make one."));
+                (file.Tensors.Keys.Any(k => k.StartsWith("block1.", StringComparison.Ordinal)) ? "It looks like the peer model's weights: use --peer leftthomas."
+                : file.Tensors.ContainsKey("conv_input.weight") && !file.Tensors.ContainsKey("prelu_input.weight") ? "It looks like the TensorLayer peer's weights (no PReLU): use --peer tensorlayer."
+                : "Train with `srgan train` to make one."));
         }
         var config = TrainingConfig.FromJson(file.Metadata["config"], path);
         long step = long.Parse(file.Metadata["step"], CultureInfo.InvariantCulture);

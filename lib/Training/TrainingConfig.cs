@@ -67,6 +67,8 @@ public sealed record TrainingConfig
         if (Steps <= 0) throw new ArgumentException($"Steps must be positive, got {Steps}.");
         if (Data.HrSize % Generator.Scale != 0) throw new ArgumentException($"HR crop {Data.HrSize} is not divisible by the scale {Generator.Scale}.");
         if (Data.Scale != Generator.Scale) throw new ArgumentException($"Data scale {Data.Scale} differs from the generator's {Generator.Scale}.");
+        // The trainer feeds LR crops in [0,1] (the paper's); only ModelUpscaler maps images onto another input range.
+        if (Generator.Input != InputRange.Unit) throw new ArgumentException($"The trainer feeds LR in [0,1]; Generator.Input {Generator.Input} is for peers' pretrained models.");
         if (Kind == ModelKind.Srgan && Discriminator.Head == DiscriminatorHead.Flatten && Discriminator.InputSize != Data.HrSize)
             throw new ArgumentException($"The discriminator's input size {Discriminator.InputSize} must equal the HR crop size {Data.HrSize}.");
         if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0)

@@ -18,7 +18,7 @@ public class CliOptionsTests
     [InlineData("--profile 'gpu': expected one of paper, cpu, smoke.", "train", "--profile", "gpu")]
     [InlineData("--channel 'ycbcr': expected one of y, rgb.", "eval", "--channel", "ycbcr")]
     [InlineData("--lr 'file': expected one of generated, matlab.", "eval", "--lr", "file")]
-    [InlineData("--peer 'someone': expected one of leftthomas.", "upscale", "x.png", "-o", "out", "--peer", "someone")]
+    [InlineData("--peer 'someone': expected one of leftthomas, tensorlayer.", "upscale", "x.png", "-o", "out", "--peer", "someone")]
     [InlineData("--degradation: Unknown degradation 'lanczos'", "eval", "--degradation", "lanczos")]
     [InlineData("--method: Unknown interpolation method 'lanczos'", "compare", "--image", "x.png", "--crop", "0,0,8,8", "-o", "x.png", "--method", "bicubic,lanczos")]
     public void A_bad_value_is_one_line_naming_the_option_and_what_it_accepts(string expected, params string[] args)

@@ -18,6 +18,18 @@ public class CliTests
     }
 
     [Fact]
+    public void Eval_scores_the_tensorlayer_peer()
+    {
+        using var temp = new SharedData.TempFolder();
+        var (code, stdout, stderr) = Srgan("eval", "--peer", "TensorLayer", "--sets", "Set5", "--lr", "matlab", "--no-niqe", "--out", temp.Path);
+        Assert.True(code == 0, stderr);
+        // results/peer-tensorlayer/colour_order.py (PyTorch and its own scoring) gets 28.135 dB fed RGB, every image
+        // equal to ours to 1e-4 dB; fed BGR, 28.28.
+        Assert.Contains("Set5 / tensorlayer-srgan: 5 images, PSNR 28.135 dB", stdout);
+        Assert.Contains("peer model tensorlayer/srgan", File.ReadAllText(Path.Combine(temp.Path, "summary.md")));
+    }
+
+    [Fact]
     public void Bad_arguments_give_one_clear_error()
     {
         var unknownSet = Srgan("eval", "--sets", "Urban100", "--no-niqe", "--out", Path.GetTempPath());

@@ -164,6 +164,10 @@ public class TrainingCliTests
         var wrongKind = Srgan("upscale", SharedData.Path_("Set5", "HR", "bird.png"), "-o", temp.File("out"), "--model", peer);
         Assert.Equal(2, wrongKind.Code);
         Assert.Contains("--peer leftthomas", wrongKind.Err);
+        string tensorLayer = Path.Combine(SharedData.Root, "..", "weights", "tensorlayer-srgan-x4", "tensorlayer_srgan_g_x4.safetensors");
+        var wrongPeer = Srgan("upscale", SharedData.Path_("Set5", "HR", "bird.png"), "-o", temp.File("out"), "--model", tensorLayer);
+        Assert.Equal(2, wrongPeer.Code);
+        Assert.Contains("--peer tensorlayer", wrongPeer.Err);
 
         var tiles = Srgan("upscale", SharedData.Path_("Set5", "HR", "bird.png"), "-o", temp.File("out"), "--peer", "leftthomas", "--tile", "16", "--overlap", "8");
         Assert.Equal(2, tiles.Code);

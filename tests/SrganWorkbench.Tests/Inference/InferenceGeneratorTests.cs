@@ -8,7 +8,7 @@ namespace SrganWorkbench.Tests.Inference;
 /// <summary>The inference generator (folded BN, fused output conv, row bands) computes what SRResNet.forward computes in eval mode.</summary>
 public class InferenceGeneratorTests(ITestOutputHelper output)
 {
-    public static TheoryData<string> Variants => new() { "paper", "peer", "per-channel", "nearest", "transposed", "reflect", "x2", "x8", "no-bn" };
+    public static TheoryData<string> Variants => new() { "paper", "peer", "per-channel", "nearest", "transposed", "reflect", "x2", "x8", "no-bn", "tensorlayer" };
 
     internal static GeneratorOptions Options(string variant)
     {
@@ -24,6 +24,8 @@ public class InferenceGeneratorTests(ITestOutputHelper output)
             "x2" => small with { Scale = 2 },
             "x8" => small with { Scale = 8, PReluPerChannel = true },
             "no-bn" => small with { BatchNorm = false },
+            // ReLU, 3x3 input and 1x1 output convs (so no output fusion, a smaller halo), bias-free body convs, tanh.
+            "tensorlayer" => PeerModels.TensorLayerOptions with { Blocks = 3, Channels = 16 },
             _ => throw new ArgumentException(variant),
         };
     }

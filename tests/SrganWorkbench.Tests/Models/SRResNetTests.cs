@@ -49,6 +49,27 @@ public class SRResNetTests
     }
 
     [Fact]
+    public void TensorLayer_options_make_its_layers_and_count()
+    {
+        var o = PeerModels.TensorLayerOptions;
+        var model = new SRResNet(o);
+        var keys = model.state_dict().Keys.Where(k => !k.EndsWith("num_batches_tracked")).ToHashSet();
+        Assert.DoesNotContain(keys, k => k.Contains("prelu"));
+        Assert.DoesNotContain("blocks.0.conv1.bias", keys);
+        Assert.DoesNotContain("conv_mid.bias", keys);
+        Assert.Contains("conv_input.bias", keys);
+        Assert.Contains("upsample.1.conv.bias", keys);
+        Assert.Equal([64L, 3, 3, 3], model.ConvInput.weight!.shape);
+        Assert.Equal([3L, 64, 1, 1], model.ConvOutput.weight!.shape);
+        // SOURCE.txt: 1,518,147 trainable parameters; 173 tensors in the file.
+        Assert.Equal(1_518_147, model.ParameterCount());
+        Assert.Equal(173, keys.Count);
+        // The paper's defaults are untouched by the new options.
+        Assert.Equal(Activation.PRelu, GeneratorOptions.Paper.Activation);
+        Assert.Equal((9, 9, true, InputRange.Unit), (GeneratorOptions.Paper.InputKernel, GeneratorOptions.Paper.OutputKernel, GeneratorOptions.Paper.BodyConvBias, GeneratorOptions.Paper.Input));
+    }
+
+    [Fact]
     public void Output_activations_bound_the_range()
     {
         using var scope = NewDisposeScope();
@@ -65,5 +86,7 @@ public class SRResNetTests
     {
         Assert.Contains("power of two", Assert.Throws<ArgumentException>(() => new SRResNet(new GeneratorOptions { Scale = 3 })).Message);
         Assert.Contains("Blocks", Assert.Throws<ArgumentException>(() => new SRResNet(new GeneratorOptions { Blocks = -1 })).Message);
+        Assert.Contains("InputKernel", Assert.Throws<ArgumentException>(() => new SRResNet(new GeneratorOptions { InputKernel = 4 })).Message);
+        Assert.Contains("OutputKernel", Assert.Throws<ArgumentException>(() => new SRResNet(new GeneratorOptions { OutputKernel = 0 })).Message);
     }
 }

@@ -45,6 +45,16 @@ public class FastGeneratorTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Fuses_only_a_9x9_output_conv_after_zero_padded_sub_pixel_stages()
+    {
+        Assert.True(FastGenerator.Fuses(GeneratorOptions.Paper));
+        Assert.False(FastGenerator.Fuses(PeerModels.TensorLayerOptions)); // 1x1 output conv
+        Assert.False(FastGenerator.Fuses(GeneratorOptions.Paper with { OutputKernel = 5 }));
+        Assert.False(FastGenerator.Fuses(GeneratorOptions.Paper with { Padding = ConvPadding.Reflect }));
+        Assert.False(FastGenerator.Fuses(GeneratorOptions.Paper with { Upsampling = UpsamplingType.NearestConv }));
+    }
+
     static Dictionary<string, Tensor> Gradients(SRResNet model, Tensor loss)
     {
         foreach (var p in model.parameters()) p.grad?.zero_();
