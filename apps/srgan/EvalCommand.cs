@@ -24,12 +24,14 @@ static class EvalCommand
         var channel = new ChoiceOption<MetricChannel>("--channel", "y (the paper's) or rgb.", [("y", MetricChannel.Y), ("rgb", MetricChannel.Rgb)], "y");
         var border = new Option<int?>("--crop-border") { Description = "Pixels removed from each side before scoring (default: the scale)." };
         var noNiqe = new Option<bool>("--no-niqe") { Description = "Skip NIQE (it takes about 0.2 s per 500x500 image)." };
+        var noLpips = new Option<bool>("--no-lpips") { Description = "Skip LPIPS (AlexNet; about 0.3 s per 500x500 image on 2 cores)." };
+        var noPeriodic = new Option<bool>("--no-periodic") { Description = "Skip the periodic-artifact measure." };
         var saveImages = new Option<bool>("--save-images") { Description = "Also write the SR images under <out>/images/<set>/<method>/." };
         var data = new Option<string?>("--data") { Description = "Data root (default: $SRGAN_DATA, else data/)." };
 
-        var command = new Command("eval", "Score methods on test sets with the paper's protocol (PSNR/SSIM on Y, border = scale; NIQE).")
+        var command = new Command("eval", "Score methods on test sets with the paper's protocol (PSNR/SSIM on Y, border = scale; NIQE, LPIPS, periodic artifacts).")
         {
-            method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, saveImages, data,
+            method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, noLpips, noPeriodic, saveImages, data,
         };
         foreach (var o in choice.All) command.Options.Add(o);
         command.SetAction(parse =>
@@ -51,6 +53,8 @@ static class EvalCommand
                     CropBorder = parse.GetValue(border) ?? s,
                 },
                 ComputeNiqe = !parse.GetValue(noNiqe),
+                ComputeLpips = !parse.GetValue(noLpips),
+                ComputePeriodic = !parse.GetValue(noPeriodic),
                 SaveImagesTo = parse.GetValue(saveImages) ? Path.Combine(folder, "images") : null,
             };
             var evaluator = new Evaluator(options, parse.GetValue(data));

@@ -12,8 +12,11 @@ namespace SrganWorkbench.Cli;
 sealed class ModelChoice
 {
     public readonly Option<string?> Model = new("--model") { Description = "A workspace checkpoint (run folder or .safetensors); eval and mos take several, comma-separated." };
-    public readonly Option<string> Peer = new ChoiceOption<string>("--peer", "A peer's pretrained model instead: leftthomas (leftthomas/SRGAN) or tensorlayer (tensorlayer/srgan).",
-        [.. Peers.Select(p => (p.Name, p.Name))]);
+    public readonly Option<string?> Peer = new Option<string?>("--peer")
+    {
+        Description = "A peer's pretrained model: leftthomas (leftthomas/SRGAN) or tensorlayer (tensorlayer/srgan); eval and mos take both, comma-separated.",
+        HelpName = "leftthomas|tensorlayer",
+    }.CheckedBy(text => { foreach (string name in CliErrors.List(text)) Named(name); });
     public readonly Option<string?> PeerWeights = new("--peer-weights")
     {
         Description = "The peer's weights file (default: $SRGAN_WEIGHTS/leftthomas-srgan-x4/netG_epoch_4_100.safetensors, $SRGAN_WEIGHTS/tensorlayer-srgan-x4/tensorlayer_srgan_g_x4.safetensors).",
@@ -25,6 +28,11 @@ sealed class ModelChoice
         ("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas/SRGAN netG_epoch_4_100"),
         ("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "tensorlayer/srgan generator (as ColorfulSoft's SRGAN app distributes it)"),
     ];
+    /// <summary>The peer of that name (case-insensitive), or an error listing the names.</summary>
+    static (string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string About) Named(string name) =>
+        Peers.FirstOrDefault(p => p.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase)) is { Name: not null } chosen
+            ? chosen
+            : throw new ArgumentException(CliOptions.NotOneOf("--peer", name, Peers.Select(p => p.Name)));
     public readonly Option<int> Tile = new("--tile") { Description = "Process the LR image in tiles of this many pixels (0: whole image).", DefaultValueFactory = _ => 0 };
     public readonly Option<int> Overlap = new("--overlap") { Description = "Tile overlap in LR pixels, blended linearly.", DefaultValueFactory = _ => 16 };
     public readonly Option<bool> HistogramMatch = new("--histogram-match") { Description = "Match each channel's histogram to the bicubic upscale (corrects colour shifts)." };
@@ -39,7 +47,7 @@ sealed class ModelChoice
     public List<ModelUpscaler> CreateAll(ParseResult parse)
     {
         var models = CliErrors.List(parse.GetValue(Model) ?? "").Select(path => CreateOne(parse, path, null)).ToList();
-        if (parse.GetValue(Peer) is { } peer) models.Add(CreateOne(parse, null, peer));
+        foreach (string peer in CliErrors.List(parse.GetValue(Peer) ?? "")) models.Add(CreateOne(parse, null, peer));
         Description = string.Join("; ", models.Select(m => m.Description));
         return models.Select(m => m.Upscaler).ToList();
     }
@@ -50,6 +58,7 @@ sealed class ModelChoice
     {
         string? model = parse.GetValue(Model), peer = parse.GetValue(Peer);
         if (model != null && peer != null) throw new ArgumentException("Give either --model or --peer, not both.");
+        if (peer != null && CliErrors.List(peer).Length > 1) throw new ArgumentException($"--peer '{peer}': this command takes one peer.");
         var (upscaler, description) = CreateOne(parse, model, peer);
         Description = description;
         return upscaler;
@@ -74,9 +83,7 @@ sealed class ModelChoice
         }
         string names = string.Join(" or ", Peers.Select(p => p.Name));
         if (peer == null) throw new ArgumentException($"Give --model CHECKPOINT (from srgan train) or --peer {names}.");
-        // The parser already refuses other names; this guards callers that bypass it.
-        var chosen = Peers.FirstOrDefault(p => p.Name.Equals(peer, StringComparison.OrdinalIgnoreCase));
-        if (chosen.Name == null) throw new ArgumentException($"Unknown --peer '{peer}': expected {names}.");
+        var chosen = Named(peer);
         string weights = parse.GetValue(PeerWeights) ?? chosen.DefaultWeights();
         var peerModel = chosen.Load(weights);
         peerModel.to(device);

@@ -19,6 +19,12 @@ public sealed record EvaluationOptions
     public string Degradation { get; init; } = "bicubic";
     public LrSource LrSource { get; init; } = LrSource.Generated;
     public bool ComputeNiqe { get; init; } = true;
+    /// <summary>LPIPS v0.1 (alex) of SR against HR: RGB in [-1,1], the same border removed as for PSNR.</summary>
+    public bool ComputeLpips { get; init; } = true;
+    /// <summary>The periodic-artifact measure of each SR image (Y, same border).</summary>
+    public bool ComputePeriodic { get; init; } = true;
+    /// <summary>LPIPS weights (default: lpips-alex under the weights root).</summary>
+    public string? LpipsWeights { get; init; }
     /// <summary>Where to save SR images (one folder per set and method), or null for none.</summary>
     public string? SaveImagesTo { get; init; }
     /// <summary>How many images a resolver that allows it (<see cref="ISuperResolver.ConcurrentUpscale"/>)

@@ -14,6 +14,7 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
     readonly EvaluationOptions _options = options ?? new EvaluationOptions();
     readonly string _dataRoot = DataRoot.Resolve(dataRoot);
     Niqe? _niqe;
+    Lpips? _lpips;
 
     public EvaluationOptions Options => _options;
 
@@ -25,6 +26,8 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
     {
         var manifest = DatasetManifest.Load();
         var niqe = _options.ComputeNiqe ? (_niqe ??= Niqe.Load(NiqeParameterFile(manifest))) : null;
+        var lpips = _options.ComputeLpips ? (_lpips ??= Lpips.Load(_options.LpipsWeights)) : null;
+        int border = _options.Metrics.CropBorder;
         var degradation = Degradation.Parse(_options.Degradation, _options.Scale);
         var results = new List<ImageScore>();
         foreach (string set in sets)
@@ -53,12 +56,15 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
                         : null;
                     scores.Add(new ImageScore(set, method.Name, Path.GetFileName(file), hr.Width, hr.Height, channels,
                         Psnr.Compute(sr, hr, _options.Metrics), Ssim.Compute(sr, hr, _options.Metrics),
-                        niqe?.Compute(sr, _options.Metrics.CropBorder), rawGray));
+                        niqe?.Compute(sr, border), rawGray, lpips?.Distance(sr, hr, border),
+                        _options.ComputePeriodic ? PeriodicArtifacts.Compute(sr, border) : null));
                 });
                 var ordered = scores.OrderBy(s => s.Image, StringComparer.Ordinal).ToList();
                 results.AddRange(ordered);
                 progress?.Report($"{set} / {method.Name}: {ordered.Count} images, PSNR {ordered.Average(s => s.Psnr):F3} dB, SSIM {ordered.Average(s => s.Ssim):F4}" +
-                    (niqe != null ? $", NIQE {ordered.Average(s => s.Niqe!.Value):F3}" : ""));
+                    (niqe != null ? $", NIQE {ordered.Average(s => s.Niqe!.Value):F3}" : "") +
+                    (lpips != null ? $", LPIPS {ordered.Average(s => s.Lpips!.Value):F4}" : "") +
+                    (_options.ComputePeriodic ? $", periodic {ordered.Average(s => s.PeriodicDb!.Value):F2} dB" : ""));
             }
         }
         return results;

@@ -18,17 +18,17 @@ public static class ReportWriter
 
     public static string PerImageCsv(EvaluationReport report)
     {
-        var sb = new StringBuilder("set,method,image,width,height,source_channels,psnr,ssim,niqe,psnr_raw_gray\n");
+        var sb = new StringBuilder("set,method,image,width,height,source_channels,psnr,ssim,niqe,psnr_raw_gray,lpips,periodic_db\n");
         foreach (var i in report.Images)
-            sb.Append(Inv, $"{i.Set},{i.Method},{i.Image},{i.Width},{i.Height},{i.SourceChannels},{i.Psnr:F4},{i.Ssim:F6},{Opt(i.Niqe, "F4")},{Opt(i.PsnrRawGray, "F4")}\n");
+            sb.Append(Inv, $"{i.Set},{i.Method},{i.Image},{i.Width},{i.Height},{i.SourceChannels},{i.Psnr:F4},{i.Ssim:F6},{Opt(i.Niqe, "F4")},{Opt(i.PsnrRawGray, "F4")},{Opt(i.Lpips, "F4")},{Opt(i.PeriodicDb, "F3")}\n");
         return sb.ToString();
     }
 
     public static string SummaryCsv(EvaluationReport report)
     {
-        var sb = new StringBuilder("set,method,images,psnr,ssim,niqe,paper_psnr,paper_ssim_daala\n");
+        var sb = new StringBuilder("set,method,images,psnr,ssim,niqe,lpips,periodic_db,paper_psnr,paper_ssim_daala\n");
         foreach (var s in report.Sets)
-            sb.Append(Inv, $"{s.Set},{s.Method},{s.Images},{s.Psnr:F4},{s.Ssim:F6},{Opt(s.Niqe, "F4")},{Opt(s.Paper?.Psnr, "F2")},{Opt(s.Paper?.Ssim, "F4")}\n");
+            sb.Append(Inv, $"{s.Set},{s.Method},{s.Images},{s.Psnr:F4},{s.Ssim:F6},{Opt(s.Niqe, "F4")},{Opt(s.Lpips, "F4")},{Opt(s.PeriodicDb, "F3")},{Opt(s.Paper?.Psnr, "F2")},{Opt(s.Paper?.Ssim, "F4")}\n");
         return sb.ToString();
     }
 
@@ -41,17 +41,21 @@ public static class ReportWriter
         sb.Append(Inv, $"Produced by `{report.Command}` ({report.Profile}).\n\n");
         sb.Append(Inv, $"Protocol: HR modcropped to multiples of {o.Scale}; LR {(o.LrSource == LrSource.Matlab ? "read from the MATLAB-made files" : $"made here by `{o.Degradation}` (MATLAB imresize, bit-exact)")}; ");
         sb.Append(Inv, $"PSNR and SSIM on the {o.Metrics}; SSIM is MATLAB's original ssim_index (11x11 Gaussian, sigma 1.5); ");
-        sb.Append(o.ComputeNiqe ? "NIQE (lower is better) on the SR image's Y channel with the same border removed.\n\n" : "NIQE not computed.\n\n");
+        sb.Append(o.ComputeNiqe ? "NIQE (lower is better) on the SR image's Y channel with the same border removed; " : "NIQE not computed; ");
+        sb.Append(o.ComputeLpips ? "LPIPS v0.1, AlexNet (lower is better) against HR on RGB in [-1,1] with the same border removed; " : "LPIPS not computed; ");
+        sb.Append(o.ComputePeriodic ? "periodic: the SR image's spectral energy on the period-2/4 lattice above its local background (dB; about 0 for photographs, higher for a 2/4-pixel grid; lib/Metrics/PeriodicArtifacts.cs).\n\n" : "periodic artifacts not measured.\n\n");
 
-        bool niqe = report.Sets.Any(s => s.Niqe.HasValue);
-        sb.Append("| Set | Method | Images | PSNR (dB) | Paper PSNR | Δ PSNR | SSIM (MATLAB) | Paper SSIM (daala) | Δ SSIM |" + (niqe ? " NIQE |" : "") + "\n");
-        sb.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|" + (niqe ? "---:|" : "") + "\n");
+        bool niqe = report.Sets.Any(s => s.Niqe.HasValue), lpips = report.Sets.Any(s => s.Lpips.HasValue), periodic = report.Sets.Any(s => s.PeriodicDb.HasValue);
+        sb.Append("| Set | Method | Images | PSNR (dB) | Paper PSNR | Δ PSNR | SSIM (MATLAB) | Paper SSIM (daala) | Δ SSIM |" + (niqe ? " NIQE |" : "") + (lpips ? " LPIPS |" : "") + (periodic ? " Periodic (dB) |" : "") + "\n");
+        sb.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|" + (niqe ? "---:|" : "") + (lpips ? "---:|" : "") + (periodic ? "---:|" : "") + "\n");
         foreach (var s in report.Sets)
         {
             var p = s.Paper;
             sb.Append(Inv, $"| {s.Set} | {s.Method} | {s.Images} | {s.Psnr:F2} | {Opt(p?.Psnr, "F2", "–")} | {Delta(s.Psnr, p?.Psnr, "F3")} | ");
             sb.Append(Inv, $"{s.Ssim:F4} | {Opt(p?.Ssim, "F4", "–")} | {Delta(s.Ssim, p?.Ssim, "F4")} |");
             if (niqe) sb.Append(Inv, $" {Opt(s.Niqe, "F3", "–")} |");
+            if (lpips) sb.Append(Inv, $" {Opt(s.Lpips, "F4", "–")} |");
+            if (periodic) sb.Append(Inv, $" {Opt(s.PeriodicDb, "F2", "–")} |");
             sb.Append('\n');
         }
 

@@ -142,7 +142,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     /// <summary>Periodic evaluation: Set5 PSNR of the generator as it stands (inference form, eval mode), logged.</summary>
     void Evaluate(SRResNet g, Device device, long step, TrainingLog logFile)
     {
-        var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, MaxParallelism = 1, Scale = Config.Generator.Scale }, dataRoot);
+        var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false, Scale = Config.Generator.Scale }, dataRoot);
         double psnr = evaluator.Run([new ModelUpscaler(g, "generator", device)], ["Set5"]).Average(s => s.Psnr);
         g.train();
         logFile.Write(new Dictionary<string, object> { ["step"] = step, ["set5_psnr"] = psnr });

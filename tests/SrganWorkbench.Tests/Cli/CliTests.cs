@@ -15,6 +15,21 @@ public class CliTests
         Assert.True(code == 0, stderr);
         Assert.Contains("Set5 / bicubic: 5 images, PSNR 28.418 dB", stdout);
         Assert.Contains("| Set5 | bicubic | 5 | 28.42 | 28.43 | -0.012 |", File.ReadAllText(Path.Combine(temp.Path, "summary.md")));
+
+        // LPIPS and the periodic-artifact measure: printed, and in both CSVs, equal to the metrics computed here directly.
+        var rows = File.ReadAllLines(Path.Combine(temp.Path, "per-image.csv"));
+        var header = rows[0].Split(',').ToList();
+        Assert.Contains("lpips", header);
+        Assert.Contains("periodic_db", header);
+        Assert.StartsWith("set,method,images,psnr,ssim,niqe,lpips,periodic_db", File.ReadAllLines(Path.Combine(temp.Path, "summary.csv"))[0]);
+        var baby = rows.Single(r => r.Contains(",baby.png,")).Split(',');
+        var hr = SrganWorkbench.Imaging.ImageFile.Read(SharedData.Path_("Set5", "HR", "baby.png")).ModCrop(4);
+        var sr = SrganWorkbench.Imaging.MatlabResize.Resize(new SrganWorkbench.Imaging.BicubicDegradation(4).Apply(hr), 4, SrganWorkbench.Imaging.ResizeKernel.Bicubic);
+        using var lpips = SrganWorkbench.Metrics.Lpips.Load();
+        double expectedLpips = lpips.Distance(sr, hr, 4), expectedPeriodic = SrganWorkbench.Metrics.PeriodicArtifacts.Compute(sr, 4);
+        Assert.Equal(expectedLpips, double.Parse(baby[header.IndexOf("lpips")], System.Globalization.CultureInfo.InvariantCulture), 4);
+        Assert.Equal(expectedPeriodic, double.Parse(baby[header.IndexOf("periodic_db")], System.Globalization.CultureInfo.InvariantCulture), 3);
+        Assert.Matches(@"Set5 / bicubic: 5 images, PSNR 28\.418 dB, SSIM 0\.8101, LPIPS 0\.\d{4}, periodic -?\d+\.\d\d dB", stdout);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class BaselineTests(ITestOutputHelper output)
 
     IReadOnlyList<SetScore> Run(params string[] sets)
     {
-        var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false }, SharedData.Root);
+        var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false }, SharedData.Root);
         var summary = EvaluationReport.Summarise(evaluator.Run(Methods, sets));
         foreach (var s in summary)
             output.WriteLine($"{s.Set} {s.Method}: PSNR {s.Psnr:F4} (paper {s.Paper!.Psnr}), SSIM {s.Ssim:F4} (paper, daala: {s.Paper.Ssim})" +
@@ -47,11 +47,11 @@ public class BaselineTests(ITestOutputHelper output)
     [Fact]
     public void Matlab_lr_files_give_the_same_scores_as_generated_lr()
     {
-        var generated = new Evaluator(new EvaluationOptions { ComputeNiqe = false }, SharedData.Root).Run(Methods, ["Set5"]);
-        var matlab = new Evaluator(new EvaluationOptions { ComputeNiqe = false, LrSource = LrSource.Matlab }, SharedData.Root).Run(Methods, ["Set5"]);
+        var generated = new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false }, SharedData.Root).Run(Methods, ["Set5"]);
+        var matlab = new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false, LrSource = LrSource.Matlab }, SharedData.Root).Run(Methods, ["Set5"]);
         Assert.Equal(generated.Select(s => s.Psnr), matlab.Select(s => s.Psnr));
         var e = Assert.Throws<ArgumentException>(() =>
-            new Evaluator(new EvaluationOptions { ComputeNiqe = false, LrSource = LrSource.Matlab }, SharedData.Root).Run(Methods, ["BSD100"]));
+            new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false, LrSource = LrSource.Matlab }, SharedData.Root).Run(Methods, ["BSD100"]));
         Assert.Contains("Set5 and Set14 only", e.Message);
     }
 

@@ -34,7 +34,7 @@ public class EvaluatorParallelismTests(ITestOutputHelper output)
     }
 
     static IReadOnlyList<ImageScore> Run(ISuperResolver resolver) =>
-        new Evaluator(new EvaluationOptions { ComputeNiqe = false, MaxParallelism = 4 }, SharedData.Root).Run([resolver], ["Set5"]);
+        new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false, MaxParallelism = 4 }, SharedData.Root).Run([resolver], ["Set5"]);
 
     [Fact]
     public void A_resolver_that_is_not_thread_safe_runs_one_image_at_a_time_whatever_MaxParallelism_says()
