@@ -2,8 +2,8 @@
 # The cpu-profile training runs behind results/srresnet-cpu, results/srgan-vgg22-cpu and results/srgan-mse-cpu
 # (the paper's Table 1 columns this workspace's VGG weights allow), each followed by its evaluation on
 # Set5, Set14 and BSD100 (PSNR, SSIM, NIQE). Re-running continues a run from its checkpoint and skips finished
-# ones; stop it at any time (Ctrl-C or SIGTERM saves a checkpoint). `table` scores the three beside bicubic in
-# results/table-cpu.
+# ones; stop it at any time (Ctrl-C or SIGTERM saves a checkpoint). `table` scores the three beside bicubic and the
+# two peers in results/table-cpu.
 #   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srgan-vgg22|srgan-mse|table ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,9 +30,10 @@ for r in "${runs[@]}"; do
         srresnet)    train results/srresnet-cpu --model srresnet --profile cpu ;;
         srgan-vgg22) train results/srgan-vgg22-cpu --model srgan --profile cpu --content vgg22 --init-from results/srresnet-cpu ;;
         srgan-mse)   train results/srgan-mse-cpu --model srgan --profile cpu --content mse --init-from results/srresnet-cpu ;;
-        # The three beside bicubic in one table (the paper's Tables 1 and 2 where it has the row).
+        # The three beside bicubic and both peers in one table (the paper's Tables 1 and 2 where it has the row).
         table)       srgan eval --method bicubic --sets Set5,Set14,BSD100 --out results/table-cpu \
-                         --model results/srresnet-cpu/generator.safetensors,results/srgan-mse-cpu/generator.safetensors,results/srgan-vgg22-cpu/generator.safetensors ;;
+                         --model results/srresnet-cpu/generator.safetensors,results/srgan-mse-cpu/generator.safetensors,results/srgan-vgg22-cpu/generator.safetensors \
+                         --peer leftthomas,tensorlayer ;;
         *) echo "unknown run '$r': expected srresnet, srgan-vgg22, srgan-mse or table" >&2; exit 2 ;;
     esac
 done
