@@ -107,7 +107,10 @@ public static class PeriodicArtifacts
         var window = hann_window(h, periodic: false, dtype: ScalarType.Float64).unsqueeze(1)
             .mul(hann_window(w, periodic: false, dtype: ScalarType.Float64).unsqueeze(0));
         var spectrum = fft.fft2(y.mul(window));
-        var power = spectrum.abs().square().contiguous();
+        var magnitude = spectrum.abs();
+        // |F|^2 as a product: square() goes through a temporary Scalar, which TorchSharp can finalise while the
+        // native call still reads it ("Unknown scalar type", seen once in a 600-image evaluation).
+        var power = magnitude.mul(magnitude).contiguous();
         return (power.data<double>().ToArray(), w, h);
     }
 }
