@@ -2,7 +2,7 @@ using Microsoft.Extensions.Hosting;
 
 namespace SrganWorkbench.Mos.Site;
 
-/// <summary>Starts the site, prints where it is and the admin token, and runs until Ctrl-C.</summary>
+/// <summary>Starts the site, prints where it is, the admin token (to the console only) and the codes issued, and runs until Ctrl-C.</summary>
 public static class MosServe
 {
     public static int Run(MosServerOptions options, TextWriter output, TextWriter errors)
@@ -17,7 +17,11 @@ public static class MosServe
         var app = server.Build(options);
         app.Start();
         output.WriteLine($"MOS study at http://{options.Host}:{options.Port}/  (raters)");
-        output.WriteLine($"admin: http://{options.Host}:{options.Port}/admin?token={server.AdminToken}");
+        output.WriteLine($"admin: http://{options.Host}:{options.Port}/admin  (log in with the token {server.AdminToken}, or send it as 'Authorization: Bearer ...'; never put it in a URL)");
+        var (issued, used) = server.Store.CodeCounts();
+        output.WriteLine(issued == 0
+            ? $"no rater codes yet: issue them with `srgan mos codes {options.StudyFolder} --count N`"
+            : $"rater codes: {issued} issued, {used} used");
         output.Flush();
         app.WaitForShutdown();
         return 0;

@@ -15,11 +15,11 @@ namespace SrganWorkbench.Mos.Site;
 public sealed record MosServerOptions(string StudyFolder, string Host = "127.0.0.1", int Port = 5080, string? Database = null, string? AdminToken = null);
 
 /// <summary>
-/// The blind rating site. A rater enters a name or code, sees the calibration pages (nearest = 1,
+/// The blind rating site. A rater enters the code the organiser gave them (and optionally a name), sees the calibration pages (nearest = 1,
 /// HR = 5), then every item once, one at a time at native size, in an order of their own, and
-/// answers 1-5 by button or key; leaving and coming back resumes where they stopped. Browsers only
+/// answers 1-5 by button or key; leaving and coming back resumes where they stopped (the browser keeps the session token; entering the same code again is the same rater). Browsers only
 /// ever see random item ids. Each rating is one SQLite transaction, acknowledged after it is on
-/// disk. An admin page, behind a token printed at start, shows progress and exports CSV.
+/// disk. An admin page, behind a token printed at start (login form setting an HttpOnly cookie, or an Authorization: Bearer / X-Admin-Token header; never the URL), shows progress and exports CSV.
 /// </summary>
 public sealed partial class MosServer
 {
@@ -29,6 +29,7 @@ public sealed partial class MosServer
     readonly Dictionary<string, StudyItem> _items;
     readonly string _folder;
     public string AdminToken { get; }
+    public RatingStore Store => _store;
 
     public MosServer(MosServerOptions options)
     {
@@ -36,8 +37,45 @@ public sealed partial class MosServer
         _study = Study.Load(_folder);
         _store = new RatingStore(options.Database ?? Path.Combine(_folder, "ratings.db"));
         _items = _study.Items.ToDictionary(i => i.Id);
-        AdminToken = options.AdminToken ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12));
+        AdminToken = options.AdminToken ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        _adminSession = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     }
+
+    /// <summary>The admin cookie's name; its value is a random per-process session id (not the token itself),
+    /// HttpOnly and SameSite=Strict, set by the login form.</summary>
+    public const string AdminCookie = "mos-admin";
+    const string QueryRefused = "the admin token is never accepted in a URL (query strings end up in logs and browser history); "
+        + "log in at /admin, or send it as 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'";
+    readonly string _adminSession;
+
+    static bool SecretEquals(string? given, string expected) =>
+        given != null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    bool IsAdminToken(string? given) => SecretEquals(given, AdminToken);
+
+    /// <summary>Null if the request carries the admin token in a header or the login cookie; else why not.
+    /// Anything in the query string is refused outright, right token or not.</summary>
+    (int Status, string Message)? AdminDenied(HttpContext http)
+    {
+        var request = http.Request;
+        if (request.Query.ContainsKey("token") || request.Query.ContainsKey("admin") || request.Query.ContainsKey("access_token")) return (400, QueryRefused);
+        string? header = request.Headers["X-Admin-Token"].FirstOrDefault();
+        string? auth = request.Headers.Authorization.FirstOrDefault();
+        if (header == null && auth != null && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = auth["Bearer ".Length..].Trim();
+        if (header != null) return IsAdminToken(header) ? null : (403, "wrong admin token");
+        if (request.Cookies.TryGetValue(AdminCookie, out var cookie)) return SecretEquals(cookie, _adminSession) ? null : (401, "admin session expired; log in again");
+        return (401, "admin token required: log in at /admin, or send 'Authorization: Bearer TOKEN' (printed when the server started)");
+    }
+
+    IResult LoginPage(string? error, int status = 200) => Results.Content($$"""
+        <!doctype html><html><head><meta charset="utf-8"><title>MOS study admin: log in</title>
+        <style>body{font-family:system-ui,sans-serif;margin:2em}input{font-size:1.1em;padding:.3em}.error{color:#b71c1c}</style></head><body>
+        <h1>MOS study admin</h1>
+        <form method="post" action="/admin/login"><label>Admin token (printed when the server started):
+        <input type="password" name="token" id="token" autocomplete="current-password" required></label> <button type="submit">Log in</button></form>
+        {{(error == null ? "" : $"<p class=\"error\">{WebUtility.HtmlEncode(error)}</p>")}}
+        </body></html>
+        """, "text/html; charset=utf-8", statusCode: status);
 
     public WebApplication Build(MosServerOptions options)
     {
@@ -52,14 +90,20 @@ public sealed partial class MosServer
         {
             var body = await ReadJson(request);
             if (body == null) return Error(400, "expected a JSON body");
-            string name = body.Value.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : "";
-            if (!RaterName().IsMatch(name)) return Error(400, "enter a name or code of 1-40 letters, digits, spaces, '.', '_' or '-'");
-            var (id, token, _) = _store.Register(name.ToLowerInvariant(), name);
-            return Results.Json(new { rater = id, token, calibration = _study.Calibration.Count(), total = _study.Rated.Count() });
+            string code = (Str(body.Value, "code") ?? "").Trim();
+            string name = (Str(body.Value, "name") ?? "").Trim();
+            if (code.Length == 0) return Error(400, "enter the code you were given by the organiser");
+            if (!CodeShape().IsMatch(code)) return Error(400, "a code is letters and digits (dashes and spaces are ignored), e.g. K7QM-2XHP-9RWD");
+            if (name.Length > 0 && !RaterName().IsMatch(name)) return Error(400, "a name is 1-40 letters, digits, spaces, '.', '_' or '-' (or leave it empty)");
+            var joined = _store.Join(code, name);
+            if (joined == null) return Error(403, "this code is not valid for this study; check it, or ask the organiser");
+            return Results.Json(new { rater = joined.Rater, name = joined.Name, token = joined.Token, resumed = !joined.Created, calibration = _study.Calibration.Count(), total = _study.Rated.Count() });
         });
-        app.MapGet("/api/next", (string? rater, string? token) =>
+        app.MapGet("/api/next", (string? rater, HttpRequest request) =>
         {
-            if (Authorise(rater, token) is { } denied) return denied;
+            // The session token travels in a header, not the URL (which servers and proxies log).
+            if (request.Query.ContainsKey("token")) return Error(400, "send the session token in the X-Rater-Token header, not the URL");
+            if (Authorise(rater, request.Headers["X-Rater-Token"].FirstOrDefault()) is { } denied) return denied;
             return Results.Json(Next(rater!));
         });
         app.MapPost("/api/calibration", async (HttpRequest request) =>
@@ -87,12 +131,28 @@ public sealed partial class MosServer
             if (!m.Success || !_items.ContainsKey(m.Groups[1].Value)) return Error(404, "no such image");
             return Results.File(_study.ImagePath(_folder, m.Groups[1].Value), "image/png");
         });
-        app.MapGet("/admin", (string? token) => token == AdminToken
-            ? Results.Content(AdminPage(), "text/html; charset=utf-8")
-            : Error(403, "admin token required (?token=..., printed when the server started)"));
-        app.MapGet("/api/export.csv", (string? token) => token == AdminToken
-            ? Results.Text(_store.ExportCsv(_study), "text/csv")
-            : Error(403, "admin token required"));
+        app.MapGet("/admin", (HttpContext http) =>
+        {
+            if (AdminDenied(http) is { } denied) return denied.Status == 401 ? LoginPage(null) : Error(denied.Status, denied.Message);
+            return Results.Content(AdminPage(), "text/html; charset=utf-8");
+        });
+        app.MapPost("/admin/login", async (HttpContext http) =>
+        {
+            if (http.Request.QueryString.HasValue) return Error(400, QueryRefused);
+            if (!http.Request.HasFormContentType) return Error(400, "expected the login form");
+            var form = await http.Request.ReadFormAsync();
+            if (!IsAdminToken(form["token"].ToString())) return LoginPage("wrong token", 403);
+            http.Response.Cookies.Append(AdminCookie, _adminSession, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
+            return Results.Redirect("/admin", permanent: false, preserveMethod: false);
+        });
+        app.MapPost("/admin/logout", (HttpContext http) =>
+        {
+            http.Response.Cookies.Delete(AdminCookie, new CookieOptions { Path = "/" });
+            return Results.Redirect("/admin");
+        });
+        app.MapGet("/api/export.csv", (HttpContext http) => AdminDenied(http) is { } denied
+            ? Error(denied.Status, denied.Message)
+            : Results.Text(_store.ExportCsv(_study), "text/csv"));
         return app;
     }
 
@@ -124,10 +184,8 @@ public sealed partial class MosServer
     IResult? Authorise(string? rater, string? token)
     {
         if (string.IsNullOrEmpty(rater) || string.IsNullOrEmpty(token)) return Error(401, "rater and token required; start a session first");
-        string? expected = _store.TokenOf(rater);
-        if (expected == null) return Error(404, $"unknown rater '{rater}'");
-        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(expected), Encoding.UTF8.GetBytes(token)))
-            return Error(403, "this token does not belong to that rater");
+        if (!_store.IsRater(rater)) return Error(404, $"unknown rater '{rater}'");
+        if (_store.RaterOfToken(token) != rater) return Error(403, "this token does not belong to that rater");
         return null;
     }
 
@@ -160,6 +218,7 @@ public sealed partial class MosServer
     {
         var rated = _store.All().GroupBy(r => r.Rater).ToDictionary(g => g.Key, g => (Count: g.Count(), Last: g.Max(r => r.At)));
         int total = _study.Rated.Count();
+        var codes = _store.CodeCounts();
         var sb = new StringBuilder($$"""
             <!doctype html><html><head><meta charset="utf-8"><title>MOS study admin: {{WebUtility.HtmlEncode(_study.Name)}}</title>
             <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{padding:.3em .8em;border-bottom:1px solid #ddd;text-align:left}
@@ -167,19 +226,22 @@ public sealed partial class MosServer
             <h1>MOS study: {{WebUtility.HtmlEncode(_study.Name)}}</h1>
             <p>{{_study.Rated.Count()}} items to rate per rater ({{_study.Items.Count(i => i.Kind == ItemKind.Repeat)}} repeats), {{_study.Calibration.Count()}} calibration pages;
             methods: {{WebUtility.HtmlEncode(string.Join(", ", _study.Methods))}}; sets: {{WebUtility.HtmlEncode(string.Join(", ", _study.Sets))}}.</p>
-            <table><tr><th>Rater</th><th>Rated</th><th>Progress</th><th>Last rating (UTC)</th></tr>
+            <p>Codes: {{codes.Issued}} issued, {{codes.Used}} used (issue more with <code>srgan mos codes</code>).</p>
+            <table><tr><th>Rater id</th><th>Name</th><th>Rated</th><th>Progress</th><th>Last rating (UTC)</th></tr>
             """);
         foreach (var (id, name, _) in _store.Raters())
         {
             var (count, last) = rated.TryGetValue(id, out var r) ? r : (0, DateTime.MinValue);
-            sb.Append($"<tr><td>{WebUtility.HtmlEncode(name)}</td><td>{count} / {total}</td><td><progress value=\"{count}\" max=\"{total}\"></progress></td><td>{(count > 0 ? last.ToString("yyyy-MM-dd HH:mm:ss") : "-")}</td></tr>");
+            sb.Append($"<tr><td>{WebUtility.HtmlEncode(id)}</td><td>{WebUtility.HtmlEncode(name)}</td><td>{count} / {total}</td><td><progress value=\"{count}\" max=\"{total}\"></progress></td><td>{(count > 0 ? last.ToString("yyyy-MM-dd HH:mm:ss") : "-")}</td></tr>");
         }
-        sb.Append($"</table><p><a href=\"/api/export.csv?token={AdminToken}\">Export all ratings as CSV</a></p></body></html>");
+        sb.Append("</table><p><a href=\"/api/export.csv\">Export all ratings as CSV</a> (raters by id)</p><form method=\"post\" action=\"/admin/logout\"><button type=\"submit\">Log out</button></form></body></html>");
         return sb.ToString();
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9 ._-]{1,40}$")]
     private static partial Regex RaterName();
+    [GeneratedRegex(@"^[A-Za-z0-9 -]{4,40}$")]
+    private static partial Regex CodeShape();
     [GeneratedRegex(@"^([0-9a-f]{12})\.png$")]
     private static partial Regex ImageFile();
 }

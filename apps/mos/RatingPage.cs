@@ -27,8 +27,9 @@ static class RatingPage
  <section id="signin">
   <p class="note">You will see images one at a time. Rate each from <b>1 (bad)</b> to <b>5 (excellent)</b>
   with the buttons or the keys 1-5. First, a few calibration examples show what 1 and 5 look like.
-  You can stop at any time and continue later by entering the same name or code.</p>
-  <form id="form"><label>Your name or code: <input id="name" autocomplete="off" required maxlength="40"></label>
+  You can stop at any time: this browser remembers where you were, and on another device you continue by entering the same code.</p>
+  <form id="form"><p><label>Your code (from the organiser): <input id="code" autocomplete="off" autocapitalize="characters" spellcheck="false" required maxlength="40" placeholder="XXXX-XXXX-XXXX"></label></p>
+  <p><label>Your name (optional): <input id="name" autocomplete="off" maxlength="40"></label></p>
   <button type="submit">Start</button></form>
  </section>
  <section id="calibration" class="hidden">
@@ -52,7 +53,9 @@ let current = null, busy = false;
 const $ = id => document.getElementById(id);
 function show(id) { for (const s of ["signin", "calibration", "rate", "done"]) $(s).classList.toggle("hidden", s !== id); }
 async function call(method, url, body) {
-  const r = await fetch(url, { method, headers: { "Content-Type": "application/json" }, body: body ? JSON.stringify(body) : undefined });
+  const headers = { "Content-Type": "application/json" };
+  if (session) headers["X-Rater-Token"] = session.token;
+  const r = await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const data = await r.json();
   if (!r.ok) throw new Error(data.error || r.statusText);
   return data;
@@ -71,13 +74,14 @@ function render(step) {
   } else show("done");
 }
 async function resume() {
-  try { render(await call("GET", `/api/next?rater=${encodeURIComponent(session.rater)}&token=${session.token}`)); }
+  try { render(await call("GET", `/api/next?rater=${encodeURIComponent(session.rater)}`)); }
   catch (e) { localStorage.removeItem("mos-session"); session = null; show("signin"); }
 }
 $("form").addEventListener("submit", async ev => {
   ev.preventDefault();
   try {
-    session = await call("POST", "/api/session", { name: $("name").value });
+    session = null;
+    session = await call("POST", "/api/session", { code: $("code").value, name: $("name").value });
     localStorage.setItem("mos-session", JSON.stringify(session));
     await resume();
   } catch (e) { $("error").textContent = e.message; }

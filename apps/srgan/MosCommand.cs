@@ -6,12 +6,12 @@ using SrganWorkbench.Notebook;
 
 namespace SrganWorkbench.Cli;
 
-/// <summary><c>srgan mos build | serve | analyze</c>: a blind mean-opinion-score study, as the paper ran.</summary>
+/// <summary><c>srgan mos build | codes | serve | analyze</c>: a blind mean-opinion-score study, as the paper ran.</summary>
 static class MosCommand
 {
     public static Command Create() => new("mos", "Mean-opinion-score studies: build one, serve it to raters, analyse the ratings.")
     {
-        Build(), Serve(), Analyze(),
+        Build(), Codes(), Serve(), Analyze(),
     };
 
     static Command Build()
@@ -41,6 +41,29 @@ static class MosCommand
             }, parse.GetValue(data), new Progress<string>(Console.WriteLine), "srgan " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
             Console.WriteLine($"study '{study.Name}' in {folder}: {study.Rated.Count()} items to rate ({study.Methods.Count} methods), {study.Calibration.Count()} calibration pages.");
             Console.WriteLine($"serve it with: srgan mos serve {folder}");
+            return 0;
+        });
+        return command;
+    }
+
+    static Command Codes()
+    {
+        var folder = new Argument<string>("study") { Description = "The study folder (from srgan mos build)." };
+        var count = new Option<int>("--count", "-n") { Description = "How many codes to issue (one per rater).", Required = true };
+        var db = new Option<string?>("--db") { Description = "SQLite file for the ratings (default: <study>/ratings.db)." };
+        var command = new Command("codes", "Issue rater codes: printed once, only their SHA-256 is stored; a rater joins (and resumes) with theirs.") { folder, count, db };
+        command.SetAction(parse =>
+        {
+            string dir = parse.GetValue(folder)!;
+            int n = parse.GetValue(count);
+            if (n is < 1 or > 10_000) { Console.Error.WriteLine($"error: --count must be 1 to 10000, not {n}."); return 2; }
+            Study.Load(dir); // a study folder, not a typo
+            var store = new RatingStore(parse.GetValue(db) ?? Path.Combine(dir, "ratings.db"));
+            var codes = store.IssueCodes(n);
+            Console.WriteLine("# id\tcode   (hand each rater one code; this is the only time the codes are shown)");
+            foreach (var c in codes) Console.WriteLine($"{c.Id}\t{c.Code}");
+            var (issued, used) = store.CodeCounts();
+            Console.Error.WriteLine($"{n} codes issued ({issued} in all, {used} used) in {store.Path}");
             return 0;
         });
         return command;

@@ -74,14 +74,92 @@ public class MosAnalysisTests
 public class RatingStoreTests
 {
     [Fact]
-    public async Task Concurrent_first_sessions_under_one_name_share_one_rater()
+    public async Task Concurrent_first_joins_with_one_code_make_one_rater()
     {
         using var temp = new SharedData.TempFolder();
         var store = new RatingStore(temp.File("r.db"));
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => store.Register("same", "Same"))));
-        Assert.Single(results.Select(r => r.Token).Distinct());
+        var code = Assert.Single(store.IssueCodes(1));
+        Assert.Matches(@"^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$", code.Code);
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(k => Task.Run(() => store.Join(code.Code, $"name {k}")!)));
+        Assert.Single(results.Select(r => r.Rater).Distinct());
+        Assert.Equal(16, results.Select(r => r.Token).Distinct().Count()); // each browser its own session
         Assert.Equal(1, results.Count(r => r.Created));
+        Assert.Single(results.Select(r => r.Name).Distinct()); // the first join's name, for everyone
         Assert.Single(store.Raters());
-        Assert.Throws<ArgumentOutOfRangeException>(() => store.Rate("same", "x", 0));
+        Assert.All(results, r => Assert.Equal(code.Id, store.RaterOfToken(r.Token)));
+        Assert.Null(store.Join("ZZZZ-ZZZZ-ZZZZ", "x"));
+        Assert.Null(store.RaterOfToken("0123456789abcdef0123456789abcdef"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Rate(code.Id, "x", 0));
+    }
+
+    [Fact]
+    public void Codes_are_unguessable_distinct_and_numbered_on_across_issues()
+    {
+        using var temp = new SharedData.TempFolder();
+        var store = new RatingStore(temp.File("r.db"));
+        var first = store.IssueCodes(26);
+        var more = store.IssueCodes(4);
+        Assert.Equal(Enumerable.Range(1, 30).Select(k => $"c{k:000}"), first.Concat(more).Select(c => c.Id));
+        Assert.Equal(30, first.Concat(more).Select(c => c.Code).Distinct().Count());
+        Assert.True(RatingStore.CodeLength * Math.Log2(RatingStore.CodeAlphabet.Length) >= 59); // bits per code
+        Assert.Equal((30, 0), store.CodeCounts());
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.IssueCodes(0));
+    }
+
+    static void Sql(string path, string sql)
+    {
+        using var c = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.ExecuteNonQuery();
+    }
+
+    [Fact]
+    public void A_version_1_database_is_migrated_keeping_ratings_and_sessions_and_a_newer_one_is_refused_by_name()
+    {
+        using var temp = new SharedData.TempFolder();
+        string path = temp.File("v1.db");
+        Sql(path, """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE raters (id TEXT PRIMARY KEY, name TEXT NOT NULL, token TEXT NOT NULL, created TEXT NOT NULL);
+            CREATE TABLE ratings (
+                rater TEXT NOT NULL REFERENCES raters(id), item TEXT NOT NULL,
+                score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5), at TEXT NOT NULL,
+                PRIMARY KEY (rater, item));
+            CREATE TABLE calibration_seen (rater TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (rater, item));
+            INSERT INTO raters VALUES ('ada', 'Ada', 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '2026-01-01T00:00:00.0000000Z');
+            INSERT INTO ratings VALUES ('ada', '0123456789ab', 4, '2026-01-01T00:01:00.0000000Z');
+            INSERT INTO calibration_seen VALUES ('ada', 'ba9876543210');
+            """);
+        var store = new RatingStore(path);
+        Assert.Equal(4, Assert.Single(store.All()).Score);
+        Assert.Equal("ada", store.RaterOfToken("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")); // the browser holding it keeps its session
+        Assert.Contains("ba9876543210", store.CalibrationSeen("ada"));
+        Assert.Null(store.Join("ada", "Ada")); // but nobody joins as her by name
+        Assert.Equal(RateOutcome.Stored, store.Rate("ada", "0123456789ac", 2));
+        var code = store.IssueCodes(1)[0];
+        Assert.Equal("c001", store.Join(code.Code, "new")!.Rater);
+        Assert.Equal(2, new RatingStore(path).All().Count); // opening it again: already version 2
+        string bytes = ReadShared(path) + (File.Exists(path + "-wal") ? ReadShared(path + "-wal") : "");
+        Assert.DoesNotContain("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", bytes); // the plain token is gone from the files, not just the table
+        Assert.DoesNotContain("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", store.ExportCsv(new Study { Name = "s", Created = DateTime.UtcNow, Methods = ["m"], Sets = ["s"],
+            Items = [new("0123456789ab", ItemKind.Test, "m", "s", "a", 1, 1), new("0123456789ac", ItemKind.Test, "m", "s", "b", 1, 1)] }));
+
+        string newer = temp.File("v3.db");
+        Sql(newer, "CREATE TABLE raters (id TEXT PRIMARY KEY); PRAGMA user_version = 3;");
+        var e = Assert.Throws<InvalidDataException>(() => new RatingStore(newer));
+        Assert.Contains(newer, e.Message);
+        Assert.Contains("version 3", e.Message);
+        string alien = temp.File("alien.db");
+        Sql(alien, "CREATE TABLE raters (who TEXT);");
+        Assert.Contains(alien, Assert.Throws<InvalidDataException>(() => new RatingStore(alien)).Message);
+    }
+
+    static string ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream, System.Text.Encoding.Latin1);
+        return reader.ReadToEnd();
     }
 }

@@ -18,10 +18,18 @@ public class MosCliTests
         Assert.Equal(2 * 4 + 1, study.Rated.Count());
         Assert.All(Directory.GetFiles(Path.Combine(folder, Study.ImagesFolder)), f => Assert.Matches(@"^[0-9a-f]{12}\.png$", Path.GetFileName(f)));
 
+        var issue = TestProcess.Srgan("mos", "codes", folder, "--count", "3");
+        Assert.True(issue.Code == 0, issue.Err);
+        var codes = issue.Out.Split('\n').Where(l => l.StartsWith('c')).Select(l => l.Split('\t')).ToDictionary(p => p[0], p => p[1].Trim());
+        Assert.Equal(["c001", "c002", "c003"], codes.Keys);
+        Assert.Contains("3 codes issued", issue.Err);
         var store = new RatingStore(Path.Combine(folder, "ratings.db"));
-        foreach (var rater in new[] { "r1", "r2", "r3" })
+        var secrets = new List<string>();
+        foreach (var code in codes.Values)
         {
-            store.Register(rater, rater);
+            var joined = store.Join(code, null)!;
+            secrets.AddRange([code, RatingStore.NormaliseCode(code), joined.Token]);
+            string rater = joined.Rater;
             foreach (var item in study.Rated)
                 store.Rate(rater, item.Id, item.Method switch { "hr" => 5, "leftthomas-srgan" => 4, "bicubic" => 2, _ => 1 });
         }
@@ -34,7 +42,12 @@ public class MosCliTests
         Assert.Contains("3 raters", md);
         Assert.Contains("identical 100%", md); // the repeat got the same score from every rater
         Assert.Contains("Plotly.newPlot", File.ReadAllText(Path.Combine(results, "fig5.html")));
+        string csv = File.ReadAllText(Path.Combine(results, "ratings.csv"));
         Assert.Equal(3 * study.Rated.Count() + 1, File.ReadAllLines(Path.Combine(results, "ratings.csv")).Length);
+        Assert.Equal(codes.Keys, csv.Split('\n').Skip(1).Where(l => l.Length > 0).Select(l => l.Split(',')[0]).Distinct().Order()); // raters by code id
+        foreach (var secret in secrets.Append(store.IssueCodes(1)[0].Code)) { Assert.DoesNotContain(secret, csv); Assert.DoesNotContain(secret, md); }
+        var zero = TestProcess.Srgan("mos", "codes", folder, "--count", "0");
+        Assert.Equal(2, zero.Code);
 
         var missing = TestProcess.Srgan("mos", "serve", temp.File("nope"));
         Assert.Equal(2, missing.Code);

@@ -27,9 +27,15 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        var codes = server.Store.IssueCodes(2); // the organiser's `srgan mos codes`
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         await page.GotoAsync(url);
+        await page.FillAsync("#code", "NOT-A-REAL-CODE"); // a made-up code is refused on the page
         await page.FillAsync("#name", "Ada Lovelace");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForFunctionAsync("() => document.querySelector('#error').textContent.includes('not valid')");
+        Assert.False(await page.IsVisibleAsync("#calibration"));
+        await page.FillAsync("#code", codes[0].Code.ToLowerInvariant());
         await page.ClickAsync("button[type=submit]");
 
         // Calibration: four examples (two nearest = 1, two HR = 5), by click and by Enter.
@@ -67,15 +73,46 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
 
         var stored = new RatingStore(Path.Combine(folder, "ratings.db")).All();
         Assert.Equal(10, stored.Count);
-        Assert.All(stored, r => Assert.Equal("ada lovelace", r.Rater));
+        Assert.All(stored, r => Assert.Equal(codes[0].Id, r.Rater));
         Assert.Equal(given.OrderBy(kv => kv.Key), stored.Select(r => new KeyValuePair<string, int>(r.Item, r.Score)).OrderBy(kv => kv.Key));
         // Blind: the page never names a method or a source image.
         string html = await page.ContentAsync();
         foreach (var word in new[] { "bicubic", "nearest", "butterfly", "Set5" }) Assert.DoesNotContain(word, html);
 
+        // Another browser (no stored session): her name with the other code is someone else, starting at calibration;
+        // her own code resumes her at 10.
+        await using (var other = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } }))
+        {
+            var second = await other.NewPageAsync();
+            await second.GotoAsync(url);
+            await second.FillAsync("#code", codes[1].Code);
+            await second.FillAsync("#name", "Ada Lovelace");
+            await second.ClickAsync("button[type=submit]");
+            await second.WaitForSelectorAsync("#calibration:not(.hidden)");
+            Assert.Equal($"0 / {study.Rated.Count()} rated", await second.TextContentAsync("#progress"));
+            await second.EvaluateAsync("() => localStorage.clear()");
+            await second.ReloadAsync();
+            await second.FillAsync("#code", codes[0].Code);
+            await second.ClickAsync("button[type=submit]");
+            await second.WaitForSelectorAsync("#rate:not(.hidden)");
+            Assert.Equal($"10 / {study.Rated.Count()} rated", await second.TextContentAsync("#progress"));
+        }
+
+        // Admin: the token goes into the login form (an HttpOnly cookie follows), never into the URL.
         var admin = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1000, Height = 500 } });
-        await admin.GotoAsync($"{url}admin?token={server.AdminToken}");
+        var urls = new List<string>();
+        admin.Request += (_, r) => urls.Add(r.Url);
+        await admin.GotoAsync($"{url}admin");
+        await admin.FillAsync("#token", server.AdminToken);
+        await admin.ClickAsync("button[type=submit]");
+        await admin.WaitForSelectorAsync("table");
         Assert.Contains($"10 / {study.Rated.Count()}", await admin.TextContentAsync("table"));
+        Assert.Contains(codes[0].Id, await admin.TextContentAsync("table"));
+        Assert.DoesNotContain(urls, u => u.Contains(server.AdminToken));
+        Assert.DoesNotContain(server.AdminToken, await admin.ContentAsync());
+        var cookie = Assert.Single(await admin.Context.CookiesAsync(), c => c.Name == MosServer.AdminCookie);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal("", await admin.EvaluateAsync<string>("() => document.cookie")); // not readable by scripts
         Screenshot(admin, "admin-page.png");
         await app.StopAsync();
     }
