@@ -9,6 +9,18 @@ namespace SrganWorkbench.Data;
 /// <remarks>Width and height are recorded for images only.</remarks>
 public sealed record ManifestFile(string Name, long Bytes, string Sha256, int? Width = null, int? Height = null);
 
+/// <summary>
+/// Where a set's files can be fetched by machine: an archive at <paramref name="Url"/> in <paramref name="Format"/>
+/// ("tar", "tgz" or "zip"), whose members under <paramref name="Prefix"/> (a folder inside the archive, ending in
+/// '/') are the set's files. <paramref name="Exact"/> says whether those members are expected to be the manifest's
+/// files byte for byte (then <c>srgan data download</c> uses the source; the per-file sha256 checks decide);
+/// a source that is not exact (e.g. JPEG originals of the manifest's PNGs) is recorded for provenance only, with
+/// <paramref name="Note"/> saying how its files relate to the manifest's.
+/// </summary>
+/// <remarks>No archive sha256 is recorded: the archives were not all available to hash, and the per-file
+/// sha256 of the manifest is what guarantees a downloaded set.</remarks>
+public sealed record DatasetSource(string Url, string Format, string Prefix, bool Exact, string? Note = null);
+
 /// <summary>A dataset: where it sits under the data root, what it is, where to get it, its files.</summary>
 public sealed record DatasetEntry
 {
@@ -21,6 +33,8 @@ public sealed record DatasetEntry
     public required string Citation { get; init; }
     public required string Download { get; init; }
     public string? Notes { get; init; }
+    /// <summary>Machine-readable archives holding the set, in order of preference (none: fetch it by hand, see <see cref="Download"/>).</summary>
+    public IReadOnlyList<DatasetSource>? Sources { get; init; }
     public required IReadOnlyList<ManifestFile> Files { get; init; }
 }
 

@@ -19,7 +19,8 @@ public static class DatasetVerifier
     public static DatasetCheck Verify(DatasetEntry set, string dataRoot, bool checkHashes = true)
     {
         string folder = Path.Combine(dataRoot, set.Folder);
-        string fetch = $"download it from {set.Download} and put the {set.Files.Count} files in {folder}";
+        string fetch = $"download it from {set.Download} and put the {set.Files.Count} files in {folder}"
+            + (set.Sources?.Any(s => s.Exact) == true ? $" (with internet, `srgan data download {set.Name}` does this and checks every file)" : "");
         if (!Directory.Exists(folder))
             return new DatasetCheck(set.Name, DatasetStatus.Missing, folder, [$"folder {folder} does not exist"],
                 $"{fetch}, or point {DataRoot.DataVariable} at a data root that has {set.Folder}.");

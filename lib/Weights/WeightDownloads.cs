@@ -24,32 +24,19 @@ public static class WeightDownloads
     /// <summary>
     /// Downloads <paramref name="url"/> to <paramref name="destination"/>, checks that its SHA-256
     /// starts with <paramref name="sha256Prefix"/> (a full hash works too), and only then moves it
-    /// into place; a failed or mismatched download leaves nothing behind.
+    /// into place; a failed or mismatched download leaves nothing behind. The HTTP part is
+    /// <see cref="HttpDownload"/>, shared with the dataset downloads (which also resume).
     /// </summary>
     public static async Task<string> DownloadAsync(string url, string destination, string sha256Prefix, IProgress<long>? progress = null,
         HttpClient? client = null, CancellationToken cancel = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(destination))!);
         string temp = destination + ".download";
         bool own = client == null;
-        client ??= new HttpClient { Timeout = TimeSpan.FromMinutes(30) };
+        client ??= HttpDownload.NewClient();
         try
         {
-            using (var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancel))
-            {
-                if (!response.IsSuccessStatusCode)
-                    throw new IOException($"{url}: download failed with HTTP {(int)response.StatusCode} {response.ReasonPhrase}.");
-                await using var source = await response.Content.ReadAsStreamAsync(cancel);
-                await using var file = new FileStream(temp, FileMode.Create, FileAccess.Write);
-                var buffer = new byte[1 << 20];
-                long total = 0;
-                int n;
-                while ((n = await source.ReadAsync(buffer, cancel)) > 0)
-                {
-                    await file.WriteAsync(buffer.AsMemory(0, n), cancel);
-                    progress?.Report(total += n);
-                }
-            }
+            await HttpDownload.ToFileAsync(url, temp, resume: false, client,
+                progress == null ? null : new BytesOnly(progress), cancel);
             string sha;
             await using (var check = File.OpenRead(temp)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(check, cancel));
             if (!sha.StartsWith(sha256Prefix.ToLowerInvariant(), StringComparison.Ordinal))
@@ -57,14 +44,16 @@ public static class WeightDownloads
             File.Move(temp, destination, overwrite: true);
             return sha;
         }
-        catch (HttpRequestException e)
-        {
-            throw new IOException($"{url}: cannot download ({e.Message}). This needs internet access; copy the file by hand otherwise.", e);
-        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
+            if (File.Exists(temp + ".part")) File.Delete(temp + ".part");
             if (own) client.Dispose();
         }
+    }
+
+    sealed class BytesOnly(IProgress<long> inner) : IProgress<DownloadProgress>
+    {
+        public void Report(DownloadProgress value) => inner.Report(value.Bytes);
     }
 }
