@@ -26,12 +26,13 @@ static class EvalCommand
         var noNiqe = new Option<bool>("--no-niqe") { Description = "Skip NIQE (it takes about 0.2 s per 500x500 image)." };
         var noLpips = new Option<bool>("--no-lpips") { Description = "Skip LPIPS (AlexNet; about 0.3 s per 500x500 image on 2 cores)." };
         var noPeriodic = new Option<bool>("--no-periodic") { Description = "Skip the periodic-artifact measure." };
+        var ssimDaala = new Option<bool>("--ssim-daala") { Description = "Also compute the paper's SSIM (daala's png2y4m + dump_ssim conventions; column 'SSIM (daala)')." };
         var saveImages = new Option<bool>("--save-images") { Description = "Also write the SR images under <out>/images/<set>/<method>/." };
         var data = new Option<string?>("--data") { Description = "Data root (default: $SRGAN_DATA, else data/)." };
 
         var command = new Command("eval", "Score methods on test sets with the paper's protocol (PSNR/SSIM on Y, border = scale; NIQE, LPIPS, periodic artifacts).")
         {
-            method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, noLpips, noPeriodic, saveImages, data,
+            method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, noLpips, noPeriodic, ssimDaala, saveImages, data,
         };
         foreach (var o in choice.All) command.Options.Add(o);
         command.SetAction(parse =>
@@ -55,6 +56,7 @@ static class EvalCommand
                 ComputeNiqe = !parse.GetValue(noNiqe),
                 ComputeLpips = !parse.GetValue(noLpips),
                 ComputePeriodic = !parse.GetValue(noPeriodic),
+                ComputeSsimDaala = parse.GetValue(ssimDaala),
                 SaveImagesTo = parse.GetValue(saveImages) ? Path.Combine(folder, "images") : null,
             };
             var evaluator = new Evaluator(options, parse.GetValue(data));

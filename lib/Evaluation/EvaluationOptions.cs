@@ -23,6 +23,9 @@ public sealed record EvaluationOptions
     public bool ComputeLpips { get; init; } = true;
     /// <summary>The periodic-artifact measure of each SR image (Y, same border).</summary>
     public bool ComputePeriodic { get; init; } = true;
+    /// <summary>Also the paper's SSIM (<see cref="Metrics.DaalaSsim"/>: daala's png2y4m Y' and dump_ssim, same border),
+    /// beside MATLAB's; off by default.</summary>
+    public bool ComputeSsimDaala { get; init; }
     /// <summary>LPIPS weights (default: lpips-alex under the weights root).</summary>
     public string? LpipsWeights { get; init; }
     /// <summary>Where to save SR images (one folder per set and method), or null for none.</summary>

@@ -57,14 +57,16 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
                     scores.Add(new ImageScore(set, method.Name, Path.GetFileName(file), hr.Width, hr.Height, channels,
                         Psnr.Compute(sr, hr, _options.Metrics), Ssim.Compute(sr, hr, _options.Metrics),
                         niqe?.Compute(sr, border), rawGray, lpips?.Distance(sr, hr, border),
-                        _options.ComputePeriodic ? PeriodicArtifacts.Compute(sr, border) : null));
+                        _options.ComputePeriodic ? PeriodicArtifacts.Compute(sr, border) : null,
+                        _options.ComputeSsimDaala ? DaalaSsim.Compute(sr, hr, border) : null));
                 });
                 var ordered = scores.OrderBy(s => s.Image, StringComparer.Ordinal).ToList();
                 results.AddRange(ordered);
                 progress?.Report($"{set} / {method.Name}: {ordered.Count} images, PSNR {ordered.Average(s => s.Psnr):F3} dB, SSIM {ordered.Average(s => s.Ssim):F4}" +
                     (niqe != null ? $", NIQE {ordered.Average(s => s.Niqe!.Value):F3}" : "") +
                     (lpips != null ? $", LPIPS {ordered.Average(s => s.Lpips!.Value):F4}" : "") +
-                    (_options.ComputePeriodic ? $", periodic {ordered.Average(s => s.PeriodicDb!.Value):F2} dB" : ""));
+                    (_options.ComputePeriodic ? $", periodic {ordered.Average(s => s.PeriodicDb!.Value):F2} dB" : "") +
+                    (_options.ComputeSsimDaala ? $", SSIM (daala) {ordered.Average(s => s.SsimDaala!.Value):F4}" : ""));
             }
         }
         return results;

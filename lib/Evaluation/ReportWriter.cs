@@ -18,17 +18,17 @@ public static class ReportWriter
 
     public static string PerImageCsv(EvaluationReport report)
     {
-        var sb = new StringBuilder("set,method,image,width,height,source_channels,psnr,ssim,niqe,psnr_raw_gray,lpips,periodic_db\n");
+        var sb = new StringBuilder("set,method,image,width,height,source_channels,psnr,ssim,niqe,psnr_raw_gray,lpips,periodic_db,ssim_daala\n");
         foreach (var i in report.Images)
-            sb.Append(Inv, $"{i.Set},{i.Method},{i.Image},{i.Width},{i.Height},{i.SourceChannels},{i.Psnr:F4},{i.Ssim:F6},{Opt(i.Niqe, "F4")},{Opt(i.PsnrRawGray, "F4")},{Opt(i.Lpips, "F4")},{Opt(i.PeriodicDb, "F3")}\n");
+            sb.Append(Inv, $"{i.Set},{i.Method},{i.Image},{i.Width},{i.Height},{i.SourceChannels},{i.Psnr:F4},{i.Ssim:F6},{Opt(i.Niqe, "F4")},{Opt(i.PsnrRawGray, "F4")},{Opt(i.Lpips, "F4")},{Opt(i.PeriodicDb, "F3")},{Opt(i.SsimDaala, "F6")}\n");
         return sb.ToString();
     }
 
     public static string SummaryCsv(EvaluationReport report)
     {
-        var sb = new StringBuilder("set,method,images,psnr,ssim,niqe,lpips,periodic_db,paper_psnr,paper_ssim_daala\n");
+        var sb = new StringBuilder("set,method,images,psnr,ssim,niqe,lpips,periodic_db,paper_psnr,paper_ssim_daala,ssim_daala\n");
         foreach (var s in report.Sets)
-            sb.Append(Inv, $"{s.Set},{s.Method},{s.Images},{s.Psnr:F4},{s.Ssim:F6},{Opt(s.Niqe, "F4")},{Opt(s.Lpips, "F4")},{Opt(s.PeriodicDb, "F3")},{Opt(s.Paper?.Psnr, "F2")},{Opt(s.Paper?.Ssim, "F4")}\n");
+            sb.Append(Inv, $"{s.Set},{s.Method},{s.Images},{s.Psnr:F4},{s.Ssim:F6},{Opt(s.Niqe, "F4")},{Opt(s.Lpips, "F4")},{Opt(s.PeriodicDb, "F3")},{Opt(s.Paper?.Psnr, "F2")},{Opt(s.Paper?.Ssim, "F4")},{Opt(s.SsimDaala, "F6")}\n");
         return sb.ToString();
     }
 
@@ -43,11 +43,13 @@ public static class ReportWriter
         sb.Append(Inv, $"PSNR and SSIM on the {o.Metrics}; SSIM is MATLAB's original ssim_index (11x11 Gaussian, sigma 1.5); ");
         sb.Append(o.ComputeNiqe ? "NIQE (lower is better) on the SR image's Y channel with the same border removed; " : "NIQE not computed; ");
         sb.Append(o.ComputeLpips ? "LPIPS v0.1, AlexNet (lower is better) against HR on RGB in [-1,1] with the same border removed; " : "LPIPS not computed; ");
-        sb.Append(o.ComputePeriodic ? "periodic: the SR image's spectral energy on the period-2/4 lattice above its local background (dB; about 0 for photographs, higher for a 2/4-pixel grid; lib/Metrics/PeriodicArtifacts.cs).\n\n" : "periodic artifacts not measured.\n\n");
+        sb.Append(o.ComputePeriodic ? "periodic: the SR image's spectral energy on the period-2/4 lattice above its local background (dB; about 0 for photographs, higher for a 2/4-pixel grid; lib/Metrics/PeriodicArtifacts.cs)" : "periodic artifacts not measured");
+        sb.Append(o.ComputeSsimDaala ? "; SSIM (daala): the paper's SSIM, daala's png2y4m Y' (BT.709, dithered) and dump_ssim (Gaussian sigma 1.5 H/256, edge-weighted mean), same border (lib/Metrics/DaalaSsim.cs).\n\n" : ".\n\n");
 
-        bool niqe = report.Sets.Any(s => s.Niqe.HasValue), lpips = report.Sets.Any(s => s.Lpips.HasValue), periodic = report.Sets.Any(s => s.PeriodicDb.HasValue);
-        sb.Append("| Set | Method | Images | PSNR (dB) | Paper PSNR | Δ PSNR | SSIM (MATLAB) | Paper SSIM (daala) | Δ SSIM |" + (niqe ? " NIQE |" : "") + (lpips ? " LPIPS |" : "") + (periodic ? " Periodic (dB) |" : "") + "\n");
-        sb.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|" + (niqe ? "---:|" : "") + (lpips ? "---:|" : "") + (periodic ? "---:|" : "") + "\n");
+        bool niqe = report.Sets.Any(s => s.Niqe.HasValue), lpips = report.Sets.Any(s => s.Lpips.HasValue), periodic = report.Sets.Any(s => s.PeriodicDb.HasValue),
+            daala = report.Sets.Any(s => s.SsimDaala.HasValue);
+        sb.Append("| Set | Method | Images | PSNR (dB) | Paper PSNR | Δ PSNR | SSIM (MATLAB) | Paper SSIM (daala) | Δ SSIM |" + (niqe ? " NIQE |" : "") + (lpips ? " LPIPS |" : "") + (periodic ? " Periodic (dB) |" : "") + (daala ? " SSIM (daala) | Δ SSIM (daala) |" : "") + "\n");
+        sb.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|" + (niqe ? "---:|" : "") + (lpips ? "---:|" : "") + (periodic ? "---:|" : "") + (daala ? "---:|---:|" : "") + "\n");
         foreach (var s in report.Sets)
         {
             var p = s.Paper;
@@ -56,6 +58,7 @@ public static class ReportWriter
             if (niqe) sb.Append(Inv, $" {Opt(s.Niqe, "F3", "–")} |");
             if (lpips) sb.Append(Inv, $" {Opt(s.Lpips, "F4", "–")} |");
             if (periodic) sb.Append(Inv, $" {Opt(s.PeriodicDb, "F2", "–")} |");
+            if (daala) sb.Append(Inv, $" {Opt(s.SsimDaala, "F4", "–")} | {(s.SsimDaala is { } d ? Delta(d, p?.Ssim, "F4") : "–")} |");
             sb.Append('\n');
         }
 

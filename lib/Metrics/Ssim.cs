@@ -9,7 +9,8 @@ namespace SrganWorkbench.Metrics;
 /// accumulated in double. The Gaussian is applied as two 1-D passes (it is separable).
 ///
 /// The SRGAN paper's SSIM values came from another implementation (daala's), which runs about
-/// 0.01 higher on these sets; tables print the paper's values beside ours.
+/// 0.01 higher on these sets; tables print the paper's values beside ours. <see cref="DaalaSsim"/> reproduces
+/// that one (<c>srgan eval --ssim-daala</c>).
 /// </summary>
 public static class Ssim
 {

@@ -33,6 +33,23 @@ public class CliTests
     }
 
     [Fact]
+    public void Eval_with_ssim_daala_adds_the_papers_ssim()
+    {
+        using var temp = new SharedData.TempFolder();
+        var (code, stdout, stderr) = Srgan("eval", "--method", "bicubic", "--sets", "Set5", "--no-niqe", "--no-lpips", "--no-periodic", "--ssim-daala", "--out", temp.Path);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Set5 / bicubic: 5 images, PSNR 28.418 dB, SSIM 0.8101, SSIM (daala) 0.8211", stdout);
+        string md = File.ReadAllText(Path.Combine(temp.Path, "summary.md"));
+        Assert.Contains("| SSIM (daala) | Δ SSIM (daala) |", md);
+        Assert.Matches(@"\| 0\.8211 \| [+-]0\.0000 \|", md);
+        Assert.EndsWith(",ssim_daala", File.ReadAllLines(Path.Combine(temp.Path, "summary.csv"))[0]);
+        var rows = File.ReadAllLines(Path.Combine(temp.Path, "per-image.csv"));
+        Assert.EndsWith(",ssim_daala", rows[0]);
+        string baby = rows.Single(r => r.Contains(",baby.png,")).Split(',')[^1];
+        Assert.Equal(0.893794, double.Parse(baby, System.Globalization.CultureInfo.InvariantCulture), 6); // dump_ssim's (DaalaSsimTests)
+    }
+
+    [Fact]
     public void Eval_scores_the_tensorlayer_peer()
     {
         using var temp = new SharedData.TempFolder();
