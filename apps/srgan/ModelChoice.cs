@@ -46,11 +46,21 @@ sealed class ModelChoice
     /// <summary>Every model named: each checkpoint of a comma-separated --model, then the --peer (for studies that compare several).</summary>
     public List<ModelUpscaler> CreateAll(ParseResult parse)
     {
-        var models = CliErrors.List(parse.GetValue(Model) ?? "").Select(path => CreateOne(parse, path, null)).ToList();
+        var paths = CliErrors.List(parse.GetValue(Model) ?? "");
+        var models = paths.Select(path => CreateOne(parse, path, null)).ToList();
+        // Runs named alike (same kind, content and profile) get their folder's name too: reports group rows by name.
+        var shared = models.GroupBy(m => m.Upscaler.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        for (int i = 0; i < models.Count; i++)
+            if (shared.Contains(models[i].Upscaler.Name))
+                models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{RunName(paths[i])}"), models[i].Description);
         foreach (string peer in CliErrors.List(parse.GetValue(Peer) ?? "")) models.Add(CreateOne(parse, null, peer));
         Description = string.Join("; ", models.Select(m => m.Description));
         return models.Select(m => m.Upscaler).ToList();
     }
+
+    /// <summary>A run's folder name (the folder itself, or the folder holding a checkpoint file).</summary>
+    static string RunName(string path) =>
+        Path.GetFileName(Directory.Exists(path) ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) : Path.GetDirectoryName(Path.GetFullPath(path))!);
 
     public bool Given(ParseResult parse) => parse.GetValue(Model) != null || parse.GetValue(Peer) != null;
 

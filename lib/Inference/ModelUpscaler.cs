@@ -17,6 +17,9 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
     readonly Device _device = device ?? CPU;
     readonly TileOptions _tiles = tiles ?? new TileOptions();
     public string Name { get; } = name;
+
+    /// <summary>The same model under another name (two runs with the same config would otherwise share a table row).</summary>
+    public ModelUpscaler Renamed(string newName) => new(model, newName, _device, _tiles, histogramMatch);
     public int Scale => model.Options.Scale;
     /// <summary>No: one image at a time (see above); the evaluator runs it on one thread.</summary>
     public bool ConcurrentUpscale => false;

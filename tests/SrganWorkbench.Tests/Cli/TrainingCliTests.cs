@@ -44,6 +44,16 @@ public class TrainingCliTests
         var rows = File.ReadAllLines(Path.Combine(both, "summary.md")).Where(l => l.StartsWith("| Set5 |")).ToList();
         Assert.Equal(["bicubic", "srresnet-smoke", "srgan-vgg22-smoke"], rows.Select(r => r.Split('|')[2].Trim()));
 
+        // Two runs with the same config keep a row each, named by their folders.
+        string copy = temp.File("srgan-copy"), pair = temp.File("pair");
+        Directory.CreateDirectory(copy);
+        File.Copy(Path.Combine(gan, "generator.safetensors"), Path.Combine(copy, "generator.safetensors"));
+        var ev3 = Srgan("eval", "--model", $"{gan},{copy}", "--sets", "Set5", "--no-niqe", "--no-lpips", "--out", pair);
+        Assert.True(ev3.Code == 0, ev3.Err);
+        var pairRows = File.ReadAllLines(Path.Combine(pair, "summary.md")).Where(l => l.StartsWith("| Set5 |")).ToList();
+        Assert.Equal(["srgan-vgg22-smoke:srgan", "srgan-vgg22-smoke:srgan-copy"], pairRows.Select(r => r.Split('|')[2].Trim()));
+        Assert.All(pairRows, r => Assert.Equal("5", r.Split('|')[3].Trim()));
+
         // The side-by-side figure: bicubic, the two runs, HR.
         string figure = temp.File("fig.png");
         var cmp = Srgan("compare", "--image", Path.Combine(SharedData.Set("Set5"), "baby.png"), "--crop", "100,100,40,30",
