@@ -23,16 +23,17 @@ sealed class ModelChoice
     };
 
     /// <summary>The peers --peer can name: how to load each, its default weights, its name in tables, and what it is.</summary>
-    static readonly (string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string About)[] Peers =
+    sealed record PeerEntry(string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string About);
+
+    static readonly PeerEntry[] Peers =
     [
-        ("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas/SRGAN netG_epoch_4_100"),
-        ("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "tensorlayer/srgan generator (as ColorfulSoft's SRGAN app distributes it)"),
+        new("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas/SRGAN netG_epoch_4_100"),
+        new("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "tensorlayer/srgan generator (as ColorfulSoft's SRGAN app distributes it)"),
     ];
     /// <summary>The peer of that name (case-insensitive), or an error listing the names.</summary>
-    static (string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string About) Named(string name) =>
-        Peers.FirstOrDefault(p => p.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase)) is { Name: not null } chosen
-            ? chosen
-            : throw new ArgumentException(CliOptions.NotOneOf("--peer", name, Peers.Select(p => p.Name)));
+    static PeerEntry Named(string name) =>
+        Peers.FirstOrDefault(p => p.Name.Equals(name.Trim(), StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException(CliOptions.NotOneOf("--peer", name, Peers.Select(p => p.Name)));
     public readonly Option<int> Tile = new("--tile") { Description = "Process the LR image in tiles of this many pixels (0: whole image).", DefaultValueFactory = _ => 0 };
     public readonly Option<int> Overlap = new("--overlap") { Description = "Tile overlap in LR pixels, blended linearly.", DefaultValueFactory = _ => 16 };
     public readonly Option<bool> HistogramMatch = new("--histogram-match") { Description = "Match each channel's histogram to the bicubic upscale (corrects colour shifts)." };
@@ -53,7 +54,10 @@ sealed class ModelChoice
         for (int i = 0; i < models.Count; i++)
             if (shared.Contains(models[i].Upscaler.Name))
                 models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{RunName(paths[i])}"), models[i].Description);
-        foreach (string peer in CliErrors.List(parse.GetValue(Peer) ?? "")) models.Add(CreateOne(parse, null, peer));
+        var peers = CliErrors.List(parse.GetValue(Peer) ?? "");
+        if (peers.Length > 1 && parse.GetValue(PeerWeights) != null)
+            throw new ArgumentException("--peer-weights names one file; give it with a single --peer.");
+        foreach (string peer in peers) models.Add(CreateOne(parse, null, peer));
         Description = string.Join("; ", models.Select(m => m.Description));
         return models.Select(m => m.Upscaler).ToList();
     }

@@ -34,7 +34,7 @@ static class TrainingChoices
     public static string LearningRate(TrainingConfig c) =>
         c.DecayAtStep is { } at ? $"{Number(c.LearningRate)}, {Number(c.DecayedLearningRate)} from {at}" : Number(c.LearningRate);
 
-    /// <summary>What the generator is trained with; an SRResNet run uses its pixel loss unweighted.</summary>
+    /// <summary>What the generator is trained with. Every profile weighs an SRResNet's content loss by 1, so its rows show the loss alone.</summary>
     public static string ContentLoss(TrainingConfig c)
     {
         if (c.Kind == ModelKind.SRResNet) return $"{c.Content}";

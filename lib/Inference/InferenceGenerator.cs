@@ -14,7 +14,7 @@ namespace SrganWorkbench.Inference;
 /// <item>every batch norm folded into the convolution before it (W' = W g/sqrt(var+eps), b' = (b-mean) g/sqrt(var+eps) + beta);</item>
 /// <item>channels-last throughout (oneDNN's native layout) and no autograd;</item>
 /// <item>the last sub-pixel stage fused with the 9x9 output convolution, as <see cref="FastGenerator"/> does (<see cref="SubPixelFusion"/>);</item>
-/// <item>activations applied functionally: PReLU by its slopes, or ReLU where the options say so (a null slope here);</item>
+/// <item>the snapshot's own activation modules (PReLU or ReLU), except before the fused output conv, where the PReLU's slopes are moved before the shuffle (a null slope there: ReLU);</item>
 /// <item>the upsampling tail (everything after the long skip) in bands of rows with a halo that covers
 /// its receptive field, so no full-resolution feature map exists at once; intermediates are freed as
 /// soon as the next one exists.</item>
@@ -27,15 +27,12 @@ public sealed class InferenceGenerator : IDisposable
     /// <summary>Default bound on the largest tensor of one band: 256 MB.</summary>
     public const long DefaultBandBytes = 256L << 20;
 
-    readonly SRResNet _copy;          // the snapshot: its upsampling stages run as they are
+    readonly SRResNet _copy;          // the snapshot: its activations and upsampling stages run as they are
     readonly GeneratorOptions _o;
     readonly List<Tensor> _weights = [];
     readonly Conv _input;
-    readonly Tensor? _inputSlope;     // null: ReLU
-    readonly (Conv Conv1, Tensor? Slope, Conv Conv2)[] _blocks;
+    readonly (Conv Conv1, Module<Tensor, Tensor> Activation, Conv Conv2)[] _blocks;
     readonly Conv _mid;
-    readonly bool _hasMidActivation;  // MidLayer.ConvPRelu
-    readonly Tensor? _midSlope;
     readonly Conv? _fusedOutput;      // the output conv fused with the last sub-pixel stage, when it can be
     readonly Tensor? _fusedSlope;
     readonly long _bandBytes;
@@ -57,11 +54,8 @@ public sealed class InferenceGenerator : IDisposable
         using (NewDisposeScope()) // temporaries; what the generator keeps is detached from it (Keep)
         {
             _input = Fold(_copy.ConvInput, null);
-            _inputSlope = SlopeOf(_copy.InputActivation);
-            _blocks = _copy.Blocks.Select(b => (Fold(b.Conv1, b.Bn1), SlopeOf(b.Activation), Fold(b.Conv2, b.Bn2))).ToArray();
+            _blocks = _copy.Blocks.Select(b => (Fold(b.Conv1, b.Bn1), b.Activation, Fold(b.Conv2, b.Bn2))).ToArray();
             _mid = Fold(_copy.ConvMid, _copy.BnMid);
-            _hasMidActivation = _copy.MidActivation is not null;
-            _midSlope = _copy.MidActivation is { } m ? SlopeOf(m) : null;
             if (FastGenerator.Fuses(_o))
             {
                 var output = _copy.ConvOutput;
@@ -72,9 +66,6 @@ public sealed class InferenceGenerator : IDisposable
     }
 
     Tensor Keep(Tensor t) { _weights.Add(t.DetachFromDisposeScope()); return t; }
-
-    /// <summary>A PReLU's slopes (kept), or null for a ReLU.</summary>
-    Tensor? SlopeOf(Module<Tensor, Tensor> activation) => Layers.Slope(activation) is { } s ? Keep(s.detach().clone()) : null;
 
     /// <summary>A convolution with the batch norm after it (if any) folded in, channels-last. A convolution without
     /// bias (TensorLayer's body, whose batch norm would cancel one) folds as if its bias were zero.</summary>
@@ -105,19 +96,19 @@ public sealed class InferenceGenerator : IDisposable
         using var _ = no_grad();
         using var scope = NewDisposeScope();
         // SRResNet.Features with folded convs, freeing each block's input as soon as its output exists.
-        var head = Activate(Apply(_input, ChannelsLast.Of(lr)), _inputSlope);
+        var head = _copy.InputActivation.forward(Apply(_input, ChannelsLast.Of(lr)));
         var x = head;
-        foreach (var (conv1, slope, conv2) in _blocks)
+        foreach (var (conv1, activation, conv2) in _blocks)
         {
             using var y = Apply(conv1, x);
-            using var a = Activate(y, slope);
+            using var a = activation.forward(y);
             var z = Apply(conv2, a).add_(x);
             if (!ReferenceEquals(x, head)) x.Dispose();
             x = z;
         }
         var body = Apply(_mid, x);
         if (!ReferenceEquals(x, head)) x.Dispose();
-        if (_hasMidActivation) { var t = Activate(body, _midSlope); body.Dispose(); body = t; }
+        if (_copy.MidActivation is { } mid) { var t = mid.forward(body); body.Dispose(); body = t; }
         body.add_(head);
         head.Dispose();
 
@@ -171,7 +162,7 @@ public sealed class InferenceGenerator : IDisposable
         return functional.conv2d(x, conv.Weight, conv.Bias, padding: [conv.Padding, conv.Padding]);
     }
 
-    /// <summary>PReLU with these slopes, or ReLU for none.</summary>
+    /// <summary>PReLU with these slopes, or ReLU for none (the last stage's activation before the fused output conv).</summary>
     static Tensor Activate(Tensor x, Tensor? slope) => slope is null ? functional.relu(x) : functional.prelu(x, slope);
 
     /// <summary>LR rows either side of a band whose outputs the band's edge could affect: one per x2 stage

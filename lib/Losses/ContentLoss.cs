@@ -47,11 +47,14 @@ public sealed record ContentLoss
     {
         string t = text.Trim();
         if (t.Length == 0) throw new ArgumentException("Empty content loss: expected mse, l1, or a VGG layer such as vgg22, vgg54, relu3_4 (optionally :mse or :l1).");
-        if (!t.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) && !t.StartsWith("relu", StringComparison.OrdinalIgnoreCase))
-            return Pixel(PixelLoss.Parse(t));
+        if (!NamesVggLayer(t)) return Pixel(PixelLoss.Parse(t));
         int colon = t.IndexOf(':');
         return colon < 0 ? Vgg(t) : Vgg(t[..colon], PixelLoss.Parse(t[(colon + 1)..]));
     }
+
+    /// <summary>Whether a content-loss name is a VGG layer's ("vgg22", "relu3_4", "vgg54:l1") rather than a pixel criterion's.</summary>
+    public static bool NamesVggLayer(string text) =>
+        text.TrimStart().StartsWith("vgg", StringComparison.OrdinalIgnoreCase) || text.TrimStart().StartsWith("relu", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The config name: "mse", "l1", "vgg22" (the paper's names where they exist), "relu3_1:l1".</summary>
     public override string ToString()

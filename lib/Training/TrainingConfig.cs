@@ -167,7 +167,7 @@ public sealed record TrainingConfig
             {
                 node.Remove("contentCriterion");
                 if (string.Equals(criterion.GetValue<string>(), "L1", StringComparison.OrdinalIgnoreCase) && node["content"]?.GetValue<string>() is { } content
-                    && !content.Contains(':') && (content.StartsWith("vgg", StringComparison.OrdinalIgnoreCase) || content.StartsWith("relu", StringComparison.OrdinalIgnoreCase)))
+                    && !content.Contains(':') && ContentLoss.NamesVggLayer(content))
                     node["content"] = content + ":l1";
             }
             return node.Deserialize<TrainingConfig>(Json) ?? throw new InvalidDataException($"{source}: empty training config.");
