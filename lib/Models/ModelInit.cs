@@ -28,4 +28,33 @@ public static class ModelInit
                 using (var u = rand(bias.shape, generator: generator)) bias.copy_(u.mul(2 * bound).sub(bound));
         }
     }
+
+    /// <summary>
+    /// ICNR (Aitken et al. 2017, "Checkerboard artifact free sub-pixel convolution"): each sub-pixel conv's 4C output
+    /// maps are set so that the four maps PixelShuffle(2) interleaves into one output channel (c*4 .. c*4+3) share
+    /// one kernel, drawn as PyTorch's default for a C-map conv. The stage then starts as nearest-neighbour upsampling
+    /// followed by a conv, with no phase-dependent (checkerboard) pattern; training may still separate the phases.
+    /// </summary>
+    public static void Icnr(SRResNet g, long seed)
+    {
+        using var _ = no_grad();
+        using var generator = new Generator((ulong)seed);
+        foreach (var stage in g.Upsample)
+        {
+            var conv = (TorchSharp.Modules.Conv2d)stage.Conv;
+            var w = conv.weight!;
+            long outMaps = w.shape[0], inMaps = w.shape[1], k = w.shape[2];
+            if (outMaps % 4 != 0) throw new ArgumentException($"ICNR needs a sub-pixel conv with 4x its output channels; this one has {outMaps}.");
+            double bound = 1 / Math.Sqrt(inMaps * k * k);
+            using var kernel = rand([outMaps / 4, inMaps, k, k], generator: generator).mul_(2 * bound).sub_(bound);
+            using var repeated = kernel.repeat_interleave(4, 0);
+            w.copy_(repeated);
+            if (conv.bias is { } b)
+            {
+                using var bias = rand([outMaps / 4], generator: generator).mul_(2 * bound).sub_(bound);
+                using var rb = bias.repeat_interleave(4, 0);
+                b.copy_(rb);
+            }
+        }
+    }
 }

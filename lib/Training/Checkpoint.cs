@@ -8,7 +8,7 @@ namespace SrganWorkbench.Training;
 
 /// <summary>
 /// A training checkpoint: one safetensors file holding the generator ("generator.*"), the
-/// discriminator ("discriminator.*", SRGAN runs), both optimisers' state ("optim.*"), the run's
+/// discriminator ("discriminator.*", SRGAN runs), the generator's weight average ("ema.*", when kept), both optimisers' state ("optim.*"), the run's
 /// random generator state ("rng.run"), and in its metadata the format tag, the step and the run's full config. Written
 /// atomically (temporary file, then rename), so a crash never leaves a half-written checkpoint.
 /// </summary>
@@ -32,7 +32,7 @@ public static class Checkpoint
     }
 
     public static void Save(string path, TrainingConfig config, long step, SRResNet generator, Adam generatorOptimizer, Generator random,
-        Discriminator? discriminator = null, Adam? discriminatorOptimizer = null)
+        Discriminator? discriminator = null, Adam? discriminatorOptimizer = null, SRResNet? average = null)
     {
         var tensors = new List<KeyValuePair<string, Tensor>>();
         tensors.AddRange(generator.state_dict().Select(kv => new KeyValuePair<string, Tensor>("generator." + kv.Key, kv.Value)));
@@ -42,6 +42,8 @@ public static class Checkpoint
             tensors.AddRange(discriminator.state_dict().Select(kv => new KeyValuePair<string, Tensor>("discriminator." + kv.Key, kv.Value)));
             tensors.AddRange(discriminatorOptimizer!.StateTensors("optim.discriminator."));
         }
+        if (average != null)
+            tensors.AddRange(average.state_dict().Select(kv => new KeyValuePair<string, Tensor>("ema." + kv.Key, kv.Value)));
         using var rng = random.get_state();
         tensors.Add(new("rng.run", rng));
         var metadata = new Dictionary<string, string>

@@ -49,6 +49,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         using var models = RunState.Create(Config, device);
         long start = resume ? Restore(models) : 0;
         if (!resume && Config.InitFrom != null) InitialiseGenerator(models.Generator);
+        if (!resume) models.Average?.CopyFrom();
         AtomicFile.WriteAllText(Path.Combine(RunDirectory, "config.json"), Config.ToJson() + "\n");
         _log($"{Config.Kind} run in {RunDirectory}: profile {Config.Profile}, steps {start}..{Config.Steps}, generator {models.Generator.ParameterCount():N0} parameters" +
              (models.Discriminator != null ? $", discriminator {models.Discriminator.ParameterCount():N0}" : ""));
@@ -56,16 +57,16 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         var crops = TrainingCrops.FromSets(Config.TrainSets, dataRoot, Config.Data with { Seed = Config.Seed });
         if (crops.Skipped.Count > 0) _log($"skipped {crops.Skipped.Count} image(s) smaller than {Config.Data.HrSize}px: {string.Join(", ", crops.Skipped.Select(Path.GetFileName))}");
         var updates = new Updates(Config, models.Fast, models.OptimG, models.Discriminator, models.OptimD,
-            ContentTerm.Create(Config.Content, Config.VggWeights, device), new AdversarialLoss(Config.Adversarial) { Random = models.Random });
+            ContentTerm.Create(Config.Content, Config.VggWeights, device), new AdversarialLoss(Config.Adversarial) { Random = models.Random }) { Random = models.Random };
 
         // A fresh run starts an empty log: a stale log.jsonl left in the folder (a run whose checkpoint was deleted)
         // would otherwise be read back as an earlier session of this one.
         using var logFile = new TrainingLog(Path.Combine(RunDirectory, "log.jsonl"), resume ? start : 0);
         var pace = new Pace(start);
         long step = start, savedStep = resume ? start : -1; // savedStep: the step of the checkpoint on disk, if any
-        void Save() { Checkpoint.Save(CheckpointPath, Config, step, models.Generator, models.OptimG, models.Random, models.Discriminator, models.OptimD); savedStep = step; }
+        void Save() { Checkpoint.Save(CheckpointPath, Config, step, models.Generator, models.OptimG, models.Random, models.Discriminator, models.OptimD, models.Average?.Model); savedStep = step; }
 
-        if (start >= Config.Steps) return AlreadyDone(models.Generator, start, pace);
+        if (start >= Config.Steps) return AlreadyDone(models.Kept, start, pace);
         models.Train();
         foreach (var batch in crops.Stream(start, cancel))
         {
@@ -75,6 +76,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
                 var (lr, hrUnit) = ImageTensor.ToTensors(batch, device);
                 double learningRate = Config.LearningRateAt(step);
                 values = updates.Step(lr, hrUnit.mul(2).sub(1), learningRate);
+                models.Average?.Update();
                 values["lr"] = learningRate;
             }
             if (Diverged(values, step, savedStep, logFile) is { } stop)
@@ -85,7 +87,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             LogStep(logFile, step, values, pace);
             Progress?.Invoke(new TrainingProgress(step, Config.Steps, new Dictionary<string, double>(values), values["samples_per_s"],
                 pace.Elapsed, pace.Remaining(step, Config.Steps)));
-            if (Due(step, Config.EvalEvery)) Evaluate(models.Generator, device, step, logFile);
+            if (Due(step, Config.EvalEvery)) Evaluate(models.Kept, device, step, logFile);
             if (Due(step, Config.CheckpointEvery)) Save();
             if (step >= Config.Steps || cancel.IsCancellationRequested) break;
         }
@@ -98,7 +100,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             _log(message);
             return new TrainingResult(TrainingStatus.Cancelled, step, CheckpointPath, message, pace.Elapsed, samples);
         }
-        Checkpoint.SaveGenerator(Path.Combine(RunDirectory, Checkpoint.GeneratorFileName), Config, step, models.Generator);
+        Checkpoint.SaveGenerator(Path.Combine(RunDirectory, Checkpoint.GeneratorFileName), Config, step, models.Kept);
         return new TrainingResult(TrainingStatus.Completed, step, CheckpointPath, $"finished {step} steps in {pace.Elapsed:hh\\:mm\\:ss}", pace.Elapsed, samples);
     }
 
@@ -139,12 +141,13 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         logFile.Write(entry);
     }
 
-    /// <summary>Periodic evaluation: Set5 PSNR of the generator as it stands (inference form, eval mode), logged.</summary>
+    /// <summary>Periodic evaluation: Set5 PSNR of the generator the run keeps (its weight average, if any; inference form, eval mode), logged.</summary>
     void Evaluate(SRResNet g, Device device, long step, TrainingLog logFile)
     {
+        bool training = g.training;
         var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false, Scale = Config.Generator.Scale }, dataRoot);
         double psnr = evaluator.Run([new ModelUpscaler(g, "generator", device)], ["Set5"]).Average(s => s.Psnr);
-        g.train();
+        if (training) g.train();
         logFile.Write(new Dictionary<string, object> { ["step"] = step, ["set5_psnr"] = psnr });
         Evaluated?.Invoke(step, psnr);
         _log($"step {step}: Set5 PSNR {psnr:F3} dB");
@@ -171,6 +174,12 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         {
             StateDict.Load(m.Discriminator, c.WithPrefix("discriminator."), CheckpointPath + " (discriminator)");
             m.OptimD!.LoadState(c.Tensors, "optim.discriminator.", c.OptimizerSteps("discriminator"), CheckpointPath);
+        }
+        if (m.Average != null)
+        {
+            var average = c.WithPrefix("ema.");
+            if (average.Count == 0) throw new InvalidDataException($"{CheckpointPath} has no weight average (ema.*) although the run keeps one (EmaDecay {Config.EmaDecay}).");
+            StateDict.Load(m.Average.Model, average, CheckpointPath + " (weight average)");
         }
         m.Random.set_state(c.Tensors["rng.run"]);
         _log($"resumed from {CheckpointPath} at step {c.Step}");
@@ -206,11 +215,16 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         public Discriminator? Discriminator { get; init; }
         public Adam? OptimD { get; init; }
         public required Generator Random { get; init; }
+        /// <summary>The generator's weight average (<see cref="TrainingConfig.EmaDecay"/>), when the run keeps one.</summary>
+        public WeightAverage? Average { get; init; }
+        /// <summary>The generator the run keeps and evaluates: the average when there is one.</summary>
+        public SRResNet Kept => Average?.Model ?? Generator;
 
         public static RunState Create(TrainingConfig config, Device device)
         {
             var g = new SRResNet(config.Generator);
             ModelInit.Reset(g, config.Seed);
+            if (config.Icnr) ModelInit.Icnr(g, config.Seed + 3);
             g.to(device);
             var fast = new FastGenerator(g); // re-lays G's weights channels-last: before Adam's state is made like them
             Discriminator? d = null;
@@ -226,12 +240,13 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             {
                 Generator = g, Fast = fast, OptimG = new Adam(g, config.Beta1, config.Beta2), Discriminator = d,
                 OptimD = d != null ? new Adam(d, config.Beta1, config.Beta2) : null, Random = random,
+                Average = config.EmaDecay > 0 ? new WeightAverage(g, config.EmaDecay, device) : null,
             };
         }
 
         public void Train() { Generator.train(); Discriminator?.train(); }
 
-        public void Dispose() => Random.Dispose();
+        public void Dispose() { Random.Dispose(); Average?.Dispose(); }
     }
 
     /// <summary>Wall-clock, speed over the last 20 steps, and the time left at that speed.</summary>

@@ -47,6 +47,15 @@ public sealed record TrainingConfig
     /// <summary>An extra pixel MSE term for SRGAN runs (0 in the paper).</summary>
     public double PixelWeight { get; init; }
     public double TotalVariationWeight { get; init; }
+    /// <summary>Roll SR and HR together by a random offset in [0, LossShift) pixels each step before the losses see them
+    /// (0: off, the paper's). Takes the loss networks' stride-2 stages off the generator's 4-pixel grid; see <see cref="Updates"/>.</summary>
+    public int LossShift { get; init; }
+    /// <summary>Decay of an exponential moving average of the generator's weights and BN statistics, kept beside it and
+    /// saved as generator.safetensors (0: off, the paper's; Lornatang's SRGAN uses 0.999 over 1e5+ steps).</summary>
+    public double EmaDecay { get; init; }
+    /// <summary>ICNR initialisation of the sub-pixel convolutions (Aitken et al. 2017): each output pixel's four
+    /// phases start from one kernel, so the generator starts without a 2-pixel checkerboard. Fresh runs only.</summary>
+    public bool Icnr { get; init; }
     /// <summary>VGG19 weights for a VGG content loss (default: $SRGAN_WEIGHTS/vgg19-imagenet-partial/...).</summary>
     public string? VggWeights { get; init; }
     /// <summary>SRResNet checkpoint an SRGAN run starts its generator from (the paper does).</summary>
@@ -73,6 +82,9 @@ public sealed record TrainingConfig
             throw new ArgumentException($"The discriminator's input size {Discriminator.InputSize} must equal the HR crop size {Data.HrSize}.");
         if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0)
             throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}).");
+        if (LossShift < 0 || LossShift > Data.HrSize) throw new ArgumentException($"LossShift must be in 0..{Data.HrSize} (the HR crop), got {LossShift}.");
+        if (EmaDecay < 0 || EmaDecay >= 1) throw new ArgumentException($"EmaDecay must be in [0, 1), got {EmaDecay}.");
+        if (Icnr && Generator.Upsampling != UpsamplingType.SubPixel) throw new ArgumentException($"ICNR initialises sub-pixel convolutions; this generator upsamples by {Generator.Upsampling}.");
         if (Adversarial == GanObjective.WganGp && Discriminator.BatchNorm)
             throw new ArgumentException("WGAN-GP needs a discriminator without batch norm (set Discriminator.BatchNorm to false).");
     }

@@ -16,11 +16,15 @@ namespace SrganWorkbench.Training;
 public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG, Discriminator? d, Adam? optimD,
     ContentTerm content, AdversarialLoss adversarial)
 {
+    /// <summary>The run's random stream: draws the loss-shift offsets (<see cref="TrainingConfig.LossShift"/>); torch's global one when null.</summary>
+    public Generator? Random { get; init; }
+
     /// <summary>One step: G's output, then (SRGAN) the D step, then the G step. Returns the logged values.</summary>
     public Dictionary<string, double> Step(Tensor lr, Tensor hr, double learningRate)
     {
         var values = new Dictionary<string, double>();
         var sr = g.Forward(lr);
+        (sr, hr) = Shifted(sr, hr);
         if (d is null)
         {
             GeneratorStep(sr, hr, learningRate, values);
@@ -29,6 +33,25 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
         DiscriminatorStep(sr, hr, learningRate, values);
         GeneratorStep(sr, hr, learningRate, values);
         return values;
+    }
+
+    /// <summary>
+    /// SR and HR rolled together by one random offset (dy, dx) in [0, LossShift), with wrap-around; unchanged when
+    /// LossShift is 0. Why: every training crop starts on the LR grid, so the loss networks' stride-2 stages (VGG's
+    /// max pool, D's strided convolutions) always sit at the same phase of the generator's 4-pixel sub-pixel grid.
+    /// Patterns at that period which those stages cannot see (VGG22 after its pool) or that they reward, the
+    /// generator is then free to, or pushed to, paint at the same place in every 4x4 cell: the grid
+    /// (results/srgan-vgg22-cpu/README.md). A random phase per step makes any such pattern cost as much as it
+    /// gains on average. Pixel, content and adversarial terms are unchanged by the roll except at the seam, which
+    /// HR and SR share; TV is taken on the rolled image too (its seam term is the one sum it adds).
+    /// </summary>
+    (Tensor Sr, Tensor Hr) Shifted(Tensor sr, Tensor hr)
+    {
+        if (config.LossShift <= 0) return (sr, hr);
+        using var offsets = randint(0, config.LossShift, [2], generator: Random);
+        long dy = offsets[0].item<long>(), dx = offsets[1].item<long>();
+        if (dy == 0 && dx == 0) return (sr, hr);
+        return (sr.roll([dy, dx], [2, 3]), hr.roll([dy, dx], [2, 3]));
     }
 
     /// <summary>D step: the objective's D loss on HR (real) against the detached SR (fake); Adam on D's parameters.</summary>
