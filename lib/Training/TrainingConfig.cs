@@ -84,6 +84,7 @@ public sealed record TrainingConfig
             throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}).");
         if (LossShift < 0 || LossShift > Data.HrSize) throw new ArgumentException($"LossShift must be in 0..{Data.HrSize} (the HR crop), got {LossShift}.");
         if (EmaDecay < 0 || EmaDecay >= 1) throw new ArgumentException($"EmaDecay must be in [0, 1), got {EmaDecay}.");
+        if (Icnr && InitFrom != null) throw new ArgumentException($"ICNR initialises a fresh generator, and this run starts from {InitFrom}: drop one of them.");
         if (Icnr && Generator.Upsampling != UpsamplingType.SubPixel) throw new ArgumentException($"ICNR initialises sub-pixel convolutions; this generator upsamples by {Generator.Upsampling}.");
         if (Adversarial == GanObjective.WganGp && Discriminator.BatchNorm)
             throw new ArgumentException("WGAN-GP needs a discriminator without batch norm (set Discriminator.BatchNorm to false).");
