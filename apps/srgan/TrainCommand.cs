@@ -31,6 +31,7 @@ static class TrainCommand
         var adversarialWeight = new Option<double?>("--adversarial-weight") { Description = "SRGAN: weight of the adversarial loss (profile default otherwise)." };
         var pixelWeight = new Option<double?>("--pixel-weight") { Description = "Weight of an extra pixel-MSE term beside the content loss (profile default otherwise; the paper's 0)." };
         var tvWeight = new Option<double?>("--tv-weight") { Description = "Weight of a total-variation term (mean squared neighbour difference on [-1,1]; profile default otherwise)." };
+        var gridWeight = new Option<double?>("--grid-weight") { Description = "Weight of the grid loss: the SR-HR residual's part that repeats in every 4x4 cell (0: off, the paper's; profile default otherwise)." };
         var lossShift = new Option<int?>("--loss-shift") { Description = "Roll SR and HR by one random offset in [0,N) px each step before the losses (0: off, the paper's; profile default otherwise)." };
         var ema = new Option<double?>("--ema") { Description = "Keep an exponential moving average of the generator with this decay and save it as the run's generator (0: off)." };
         var icnr = new Option<bool>("--icnr") { Description = "ICNR initialisation of the sub-pixel convolutions (fresh runs without --init-from)." };
@@ -38,7 +39,7 @@ static class TrainCommand
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
             kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
-            pixelWeight, tvWeight, lossShift, ema, icnr,
+            pixelWeight, tvWeight, gridWeight, lossShift, ema, icnr,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
         command.Validators.Add(result =>
@@ -60,6 +61,7 @@ static class TrainCommand
             if (parse.GetValue(adversarialWeight) is { } aw) cfg = cfg with { AdversarialWeight = aw };
             if (parse.GetValue(pixelWeight) is { } pw) cfg = cfg with { PixelWeight = pw };
             if (parse.GetValue(tvWeight) is { } tw) cfg = cfg with { TotalVariationWeight = tw };
+            if (parse.GetValue(gridWeight) is { } gw) cfg = cfg with { GridWeight = gw };
             if (parse.GetValue(lossShift) is { } shift) cfg = cfg with { LossShift = shift };
             if (parse.GetValue(ema) is { } decay) cfg = cfg with { EmaDecay = decay };
             if (parse.GetValue(icnr)) cfg = cfg with { Icnr = true };

@@ -47,6 +47,8 @@ public sealed record TrainingConfig
     /// <summary>An extra pixel MSE term for SRGAN runs (0 in the paper).</summary>
     public double PixelWeight { get; init; }
     public double TotalVariationWeight { get; init; }
+    /// <summary>Weight of the grid loss (<see cref="GridLoss"/>: the residual's part that repeats in every 4x4 cell; 0: off, the paper's).</summary>
+    public double GridWeight { get; init; }
     /// <summary>Roll SR and HR together by a random offset in [0, LossShift) pixels each step before the losses see them
     /// (0: off, the paper's). Takes the loss networks' stride-2 stages off the generator's 4-pixel grid; see <see cref="Updates"/>.</summary>
     public int LossShift { get; init; }
@@ -80,9 +82,10 @@ public sealed record TrainingConfig
         if (Generator.Input != InputRange.Unit) throw new ArgumentException($"The trainer feeds LR in [0,1]; Generator.Input {Generator.Input} is for peers' pretrained models.");
         if (Kind == ModelKind.Srgan && Discriminator.Head == DiscriminatorHead.Flatten && Discriminator.InputSize != Data.HrSize)
             throw new ArgumentException($"The discriminator's input size {Discriminator.InputSize} must equal the HR crop size {Data.HrSize}.");
-        if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0)
-            throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}).");
+        if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0 || GridWeight < 0)
+            throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}, grid {GridWeight}).");
         if (LossShift < 0 || LossShift > Data.HrSize) throw new ArgumentException($"LossShift must be in 0..{Data.HrSize} (the HR crop), got {LossShift}.");
+        if (GridWeight > 0 && Data.HrSize % 16 != 0) throw new ArgumentException($"The grid loss works on 16 px tiles; the HR crop {Data.HrSize} is not a multiple of 16.");
         if (EmaDecay < 0 || EmaDecay >= 1) throw new ArgumentException($"EmaDecay must be in [0, 1), got {EmaDecay}.");
         if (Icnr && InitFrom != null) throw new ArgumentException($"ICNR initialises a fresh generator, and this run starts from {InitFrom}: drop one of them.");
         if (Icnr && Generator.Upsampling != UpsamplingType.SubPixel) throw new ArgumentException($"ICNR initialises sub-pixel convolutions; this generator upsamples by {Generator.Upsampling}.");

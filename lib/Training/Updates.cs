@@ -91,6 +91,12 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
             total = total.add(pixel.mul(config.PixelWeight));
             values["pixel"] = pixel.item<float>();
         }
+        if (config.GridWeight > 0)
+        {
+            var grid = GridLoss.Compute(sr, hr);
+            total = total.add(grid.mul(config.GridWeight));
+            values["grid"] = grid.item<float>();
+        }
         if (config.TotalVariationWeight > 0)
         {
             var tv = TotalVariationLoss.Compute(sr);
