@@ -41,6 +41,7 @@ static class TrainingChoices
         string text = $"{c.Content} x {Number(c.ContentWeight)}";
         if (c.PixelWeight != 0) text += $" + mse x {Number(c.PixelWeight)}";
         if (c.TotalVariationWeight != 0) text += $" + tv x {Number(c.TotalVariationWeight)}";
+        if (c.GridWeight != 0) text += $" + grid x {Number(c.GridWeight)}";
         return text;
     }
 
@@ -67,8 +68,8 @@ static class TrainingChoices
         }
         var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
-        text.AppendLine("Profile defaults (from TrainingConfig.ForProfile; --steps, --content, --content-weight, --adversarial and");
-        text.AppendLine("--adversarial-weight override them):");
+        text.AppendLine("Profile defaults (from TrainingConfig.ForProfile; --steps, --content, --content-weight, --pixel-weight,");
+        text.AppendLine("--grid-weight, --tv-weight, --adversarial and --adversarial-weight override them):");
         text.AppendLine();
         foreach (var row in rows)
             text.AppendLine(("  " + string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i])))).TrimEnd());

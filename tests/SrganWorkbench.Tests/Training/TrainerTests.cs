@@ -141,7 +141,12 @@ public class TrainerTests(ITestOutputHelper output)
         var vgg = TrainingConfig.ForProfile("cpu", ModelKind.Srgan);
         Assert.Equal(ContentLoss.Vgg22, vgg.Content);
         Assert.Equal(1e-4, vgg.ContentWeight);
-        Assert.Equal(5e-4, vgg.AdversarialWeight);
+        Assert.Equal(1e-3, vgg.AdversarialWeight);
+        Assert.Equal(1.0, vgg.PixelWeight); // a pixel term beside the VGG loss, and the grid loss: both against the 4-px grid
+        Assert.Equal(TrainingConfig.CpuGridWeight, vgg.GridWeight);
+        Assert.Equal(0, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, ContentLoss.Mse).PixelWeight);
+        Assert.Equal(0, TrainingConfig.ForProfile("paper", ModelKind.Srgan).GridWeight); // the paper's has neither
+        Assert.Equal(0, TrainingConfig.ForProfile("paper", ModelKind.Srgan).PixelWeight);
         Assert.Equal(1.0, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, ContentLoss.Mse).ContentWeight);
         Assert.Equal(1e-3, TrainingConfig.ForProfile("cpu", ModelKind.Srgan, ContentLoss.Mse).AdversarialWeight);
         Assert.Equal(1e-3, TrainingConfig.ForProfile("paper", ModelKind.Srgan).AdversarialWeight);
