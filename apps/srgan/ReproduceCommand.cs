@@ -10,7 +10,8 @@ static class ReproduceCommand
 {
     public static Command Create()
     {
-        var committed = ReproductionOptions.Committed(RepoPaths.Results);
+        // Relative to where srgan runs, so that reports name "results/srresnet-cpu" rather than a machine's path.
+        var committed = ReproductionOptions.Committed(Path.GetRelativePath(Directory.GetCurrentDirectory(), RepoPaths.Results));
         Option<string?> Run(string name, string row, string? fallback) => new(name)
         {
             Description = $"The {row} run folder (or its generator.safetensors){(fallback == null ? "; none by default, so the row is marked missing" : $" (default: {Path.GetRelativePath(SrganWorkbench.Data.DataRoot.RepositoryRoot(), fallback)})")}.",
