@@ -3,8 +3,8 @@
 # (the paper's Table 1 columns this workspace's VGG weights allow), each followed by its evaluation on
 # Set5, Set14 and BSD100 (PSNR, SSIM, NIQE). Re-running continues a run from its checkpoint and skips finished
 # ones; stop it at any time (Ctrl-C or SIGTERM saves a checkpoint). `table` scores the three beside bicubic and the
-# two peers in results/table-cpu.
-#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srgan-vgg22|srgan-mse|table ...]
+# two peers in results/table-cpu; `paper-tables` writes the paper's Tables 1 and 2 from the three (srgan reproduce).
+#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srgan-vgg22|srgan-mse|table|paper-tables ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # SRGAN_CLI names a published srgan to use instead (so rebuilding the repo cannot disturb a long run).
@@ -24,7 +24,7 @@ train() { # folder, then train options
 }
 
 runs=("$@")
-[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srgan-vgg22 srgan-mse table)
+[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srgan-vgg22 srgan-mse table paper-tables)
 for r in "${runs[@]}"; do
     case $r in
         srresnet)    train results/srresnet-cpu --model srresnet --profile cpu ;;
@@ -34,6 +34,8 @@ for r in "${runs[@]}"; do
         table)       srgan eval --method bicubic --sets Set5,Set14,BSD100 --out results/table-cpu \
                          --model results/srresnet-cpu/generator.safetensors,results/srgan-mse-cpu/generator.safetensors,results/srgan-vgg22-cpu/generator.safetensors \
                          --peer leftthomas,tensorlayer ;;
-        *) echo "unknown run '$r': expected srresnet, srgan-vgg22, srgan-mse or table" >&2; exit 2 ;;
+        # The paper's Tables 1 and 2, ours beside the paper's (results/paper-tables).
+        paper-tables) srgan reproduce ;;
+        *) echo "unknown run '$r': expected srresnet, srgan-vgg22, srgan-mse, table or paper-tables" >&2; exit 2 ;;
     esac
 done

@@ -1,4 +1,4 @@
-using SrganWorkbench.Losses;
+using SrganWorkbench.Evaluation;
 using System.CommandLine;
 using SrganWorkbench.Inference;
 using SrganWorkbench.Models;
@@ -85,15 +85,8 @@ sealed class ModelChoice
         var device = TorchRuntime.SelectDevice(parse.GetValue(Device)!);
         if (model != null)
         {
-            using var c = Checkpoint.Read(model);
-            // Named as the paper's rows are: srresnet-<profile>, srgan-<content>-<profile> (Table 1's columns).
-            string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != ContentLoss.Mse
-                ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content}-{c.Config.Profile}"
-                : $"srresnet-{c.Config.Profile}";
-            string log = Path.Combine(Path.GetDirectoryName(c.Path)!, "log.jsonl");
-            string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
-            return (new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch)),
-                $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}");
+            var trained = TrainedModel.Load(model, device, tiles, parse.GetValue(HistogramMatch));
+            return (trained.Upscaler, trained.Description);
         }
         string names = string.Join(" or ", Peers.Select(p => p.Name));
         if (peer == null) throw new ArgumentException($"Give --model CHECKPOINT (from srgan train) or --peer {names}.");

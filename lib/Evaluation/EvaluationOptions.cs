@@ -30,7 +30,7 @@ public sealed record EvaluationOptions
     public string? LpipsWeights { get; init; }
     /// <summary>Where to save SR images (one folder per set and method), or null for none.</summary>
     public string? SaveImagesTo { get; init; }
-    /// <summary>How many images a resolver that allows it (<see cref="ISuperResolver.ConcurrentUpscale"/>)
-    /// works on at once; a network always takes one at a time.</summary>
+    /// <summary>How many images are worked on at once: upscaled and scored for a resolver that allows it
+    /// (<see cref="ISuperResolver.ConcurrentUpscale"/>); for a network, upscaled one at a time and scored meanwhile.</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 }

@@ -19,10 +19,11 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
     public EvaluationOptions Options => _options;
 
     /// <summary>Scores every method on every set, images in parallel up to
-    /// <see cref="EvaluationOptions.MaxParallelism"/> for a resolver that allows it
-    /// (<see cref="ISuperResolver.ConcurrentUpscale"/>), one at a time for one that does not (a network).</summary>
+    /// <see cref="EvaluationOptions.MaxParallelism"/>; a resolver that does not allow concurrent calls
+    /// (<see cref="ISuperResolver.ConcurrentUpscale"/>: a network) upscales one image at a time, its outputs scored in parallel.
+    /// <paramref name="scored"/> is called after each image (from the worker threads) for a progress bar.</summary>
     public IReadOnlyList<ImageScore> Run(IReadOnlyList<ISuperResolver> methods, IReadOnlyList<string> sets,
-        IProgress<string>? progress = null, CancellationToken cancel = default)
+        IProgress<string>? progress = null, CancellationToken cancel = default, Action<ImageScore>? scored = null)
     {
         var manifest = DatasetManifest.Load();
         var niqe = _options.ComputeNiqe ? (_niqe ??= Niqe.Load(NiqeParameterFile(manifest))) : null;
@@ -40,12 +41,17 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
                 if (method.Scale != _options.Scale)
                     throw new ArgumentException($"Method '{method.Name}' upscales by {method.Scale}, but the evaluation scale is {_options.Scale}.");
                 var scores = new ConcurrentBag<ImageScore>();
-                int parallelism = method.ConcurrentUpscale ? _options.MaxParallelism : 1;
-                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancel }, file =>
+                // A resolver that may not run concurrently (a network) upscales one image at a time under this lock, while
+                // the images it has finished are scored on the other workers: the measures (NIQE, SSIMs, the periodic
+                // measure: one core each) overlap the next image's upscaling instead of waiting for it.
+                object? oneAtATime = method.ConcurrentUpscale ? null : new object();
+                Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancel }, file =>
                 {
                     var hr = ImageFile.Read(file).ModCrop(_options.Scale);
                     var lr = matlabFolder == null ? degradation.Apply(hr) : ImageFile.Read(Path.Combine(matlabFolder, Path.GetFileName(file)));
-                    var sr = method.Upscale(lr);
+                    RgbImage sr;
+                    if (oneAtATime == null) sr = method.Restore(lr, hr);
+                    else lock (oneAtATime) sr = method.Restore(lr, hr);
                     if (sr.Width != hr.Width || sr.Height != hr.Height)
                         throw new InvalidOperationException($"{method.Name} made a {sr.Width}x{sr.Height} image from {file}, expected {hr.Width}x{hr.Height}.");
                     if (_options.SaveImagesTo != null)
@@ -54,11 +60,13 @@ public sealed class Evaluator(EvaluationOptions? options = null, string? dataRoo
                     double? rawGray = channels <= 2
                         ? Psnr.Compute(sr, hr, _options.Metrics with { Channel = MetricChannel.Rgb })
                         : null;
-                    scores.Add(new ImageScore(set, method.Name, Path.GetFileName(file), hr.Width, hr.Height, channels,
+                    var score = new ImageScore(set, method.Name, Path.GetFileName(file), hr.Width, hr.Height, channels,
                         Psnr.Compute(sr, hr, _options.Metrics), Ssim.Compute(sr, hr, _options.Metrics),
                         niqe?.Compute(sr, border), rawGray, lpips?.Distance(sr, hr, border),
                         _options.ComputePeriodic ? PeriodicArtifacts.Compute(sr, border) : null,
-                        _options.ComputeSsimDaala ? DaalaSsim.Compute(sr, hr, border) : null));
+                        _options.ComputeSsimDaala ? DaalaSsim.Compute(sr, hr, border) : null);
+                    scores.Add(score);
+                    scored?.Invoke(score);
                 });
                 var ordered = scores.OrderBy(s => s.Image, StringComparer.Ordinal).ToList();
                 results.AddRange(ordered);

@@ -1,37 +1,48 @@
 namespace SrganWorkbench.Evaluation;
 
-/// <summary>One cell group of the paper's Tables 1 and 2.</summary>
-public sealed record PaperScore(double Psnr, double Ssim);
+/// <summary>One cell group of the paper's Tables 1 and 2: PSNR (dB; +infinity for HR), SSIM (daala's) and the
+/// mean opinion score (1 bad .. 5 excellent; null where the paper gives none).</summary>
+public sealed record PaperScore(double Psnr, double Ssim, double? Mos = null);
 
 /// <summary>
 /// Ledig et al., CVPR 2017, Table 2 (methods on Set5, Set14, BSD100) and Table 1 (content losses,
 /// Set5 and Set14 only); 4x; PSNR in dB on the Y channel with a 4-pixel border removed; SSIM
 /// computed with daala's implementation, not MATLAB's. Only the rows this workspace reproduces are
-/// listed. "srresnet" is SRResNet-MSE; "srgan" alone is the paper's SRGAN, i.e. SRGAN-VGG54.
+/// listed. "srresnet" is SRResNet-MSE; "srgan" alone is the paper's SRGAN, i.e. SRGAN-VGG54; "hr" is the HR
+/// images themselves (PSNR infinite and SSIM 1 by definition; only its MOS was measured).
+/// <para>
+/// MOS: Table 2's are those of arXiv:1609.04802v5 as the issue quotes them (26 raters, 1-5). Table 1's MOS
+/// (SRResNet-VGG22, SRGAN-MSE, SRGAN-VGG22) are from memory of the same text and could not be checked against a copy
+/// here (the stored copies of the paper found did not include its tables): treat them as unverified. SRResNet-MSE and
+/// SRGAN-VGG54 in Table 1 are the same networks as Table 2's SRResNet and SRGAN, with the same MOS.
+/// </para>
 /// </summary>
 public static class PaperTables
 {
     static readonly Dictionary<(string Method, string Set), PaperScore> Scores = new()
     {
-        [("nearest", "Set5")] = new(26.26, 0.7552),
-        [("nearest", "Set14")] = new(24.64, 0.7100),
-        [("nearest", "BSD100")] = new(25.02, 0.6606),
-        [("bicubic", "Set5")] = new(28.43, 0.8211),
-        [("bicubic", "Set14")] = new(25.99, 0.7486),
-        [("bicubic", "BSD100")] = new(25.94, 0.6935),
-        [("srresnet", "Set5")] = new(32.05, 0.9019),
-        [("srresnet", "Set14")] = new(28.49, 0.8184),
-        [("srresnet", "BSD100")] = new(27.58, 0.7620),
-        [("srgan", "Set5")] = new(29.40, 0.8472),
-        [("srgan", "Set14")] = new(26.02, 0.7397),
-        [("srgan", "BSD100")] = new(25.16, 0.6688),
-        // Table 1
-        [("srresnet-vgg22", "Set5")] = new(30.51, 0.8803),
-        [("srresnet-vgg22", "Set14")] = new(27.19, 0.7807),
-        [("srgan-mse", "Set5")] = new(30.64, 0.8701),
-        [("srgan-mse", "Set14")] = new(26.92, 0.7611),
-        [("srgan-vgg22", "Set5")] = new(29.84, 0.8468),
-        [("srgan-vgg22", "Set14")] = new(26.44, 0.7518),
+        [("nearest", "Set5")] = new(26.26, 0.7552, 1.28),
+        [("nearest", "Set14")] = new(24.64, 0.7100, 1.20),
+        [("nearest", "BSD100")] = new(25.02, 0.6606, 1.11),
+        [("bicubic", "Set5")] = new(28.43, 0.8211, 1.97),
+        [("bicubic", "Set14")] = new(25.99, 0.7486, 1.80),
+        [("bicubic", "BSD100")] = new(25.94, 0.6935, 1.47),
+        [("srresnet", "Set5")] = new(32.05, 0.9019, 3.37),
+        [("srresnet", "Set14")] = new(28.49, 0.8184, 2.98),
+        [("srresnet", "BSD100")] = new(27.58, 0.7620, 2.12),
+        [("srgan", "Set5")] = new(29.40, 0.8472, 3.58),
+        [("srgan", "Set14")] = new(26.02, 0.7397, 3.72),
+        [("srgan", "BSD100")] = new(25.16, 0.6688, 3.56),
+        [("hr", "Set5")] = new(double.PositiveInfinity, 1, 4.32),
+        [("hr", "Set14")] = new(double.PositiveInfinity, 1, 4.32),
+        [("hr", "BSD100")] = new(double.PositiveInfinity, 1, 4.46),
+        // Table 1 (MOS unverified, see above)
+        [("srresnet-vgg22", "Set5")] = new(30.51, 0.8803, 3.46),
+        [("srresnet-vgg22", "Set14")] = new(27.19, 0.7807, 3.66),
+        [("srgan-mse", "Set5")] = new(30.64, 0.8701, 3.77),
+        [("srgan-mse", "Set14")] = new(26.92, 0.7611, 3.43),
+        [("srgan-vgg22", "Set5")] = new(29.84, 0.8468, 3.78),
+        [("srgan-vgg22", "Set14")] = new(26.44, 0.7518, 3.57),
     };
 
     /// <summary>The paper's score for a method ("bicubic", "srresnet", or a workspace model named

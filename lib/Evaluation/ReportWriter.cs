@@ -53,7 +53,7 @@ public static class ReportWriter
         foreach (var s in report.Sets)
         {
             var p = s.Paper;
-            sb.Append(Inv, $"| {s.Set} | {s.Method} | {s.Images} | {s.Psnr:F2} | {Opt(p?.Psnr, "F2", "–")} | {Delta(s.Psnr, p?.Psnr, "F3")} | ");
+            sb.Append(Inv, $"| {s.Set} | {s.Method} | {s.Images} | {Opt(s.Psnr, "F2")} | {Opt(p?.Psnr, "F2", "–")} | {Delta(s.Psnr, p?.Psnr, "F3")} | ");
             sb.Append(Inv, $"{s.Ssim:F4} | {Opt(p?.Ssim, "F4", "–")} | {Delta(s.Ssim, p?.Ssim, "F4")} |");
             if (niqe) sb.Append(Inv, $" {Opt(s.Niqe, "F3", "–")} |");
             if (lpips) sb.Append(Inv, $" {Opt(s.Lpips, "F4", "–")} |");
@@ -79,8 +79,11 @@ public static class ReportWriter
         return sb.ToString();
     }
 
-    static string Opt(double? v, string format, string empty = "") => v.HasValue ? v.Value.ToString(format, Inv) : empty;
+    /// <summary>A value in <paramref name="format"/> (infinity, HR's PSNR, as ∞), or <paramref name="empty"/>.</summary>
+    internal static string Opt(double? v, string format, string empty = "") =>
+        v is not { } x ? empty : double.IsPositiveInfinity(x) ? "∞" : x.ToString(format, Inv);
 
-    static string Delta(double ours, double? paper, string format) =>
-        paper.HasValue ? (ours - paper.Value >= 0 ? "+" : "") + (ours - paper.Value).ToString(format, Inv) : "–";
+    /// <summary>Ours minus the paper's with its sign, or "–" when there is no paper value or no finite difference.</summary>
+    internal static string Delta(double ours, double? paper, string format) =>
+        paper is { } p && double.IsFinite(ours - p) ? (ours - p >= 0 ? "+" : "") + (ours - p).ToString(format, Inv) : "–";
 }

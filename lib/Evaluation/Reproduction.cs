@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using SrganWorkbench.Data;
+using SrganWorkbench.Imaging;
+using SrganWorkbench.Losses;
+using SrganWorkbench.Training;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Evaluation;
+
+/// <summary>
+/// Which trained runs fill the paper's rows (a run folder, or its generator/checkpoint file), on which sets; null
+/// leaves a row marked missing with <see cref="Reproduction.MissingReason"/>. Table 2 is scored on
+/// <see cref="Sets"/>; Table 1 on those of them the paper's Table 1 has (Set5, Set14).
+/// </summary>
+public sealed record ReproductionOptions
+{
+    public string? SrresnetMse { get; init; }
+    public string? SrresnetVgg22 { get; init; }
+    public string? SrganMse { get; init; }
+    public string? SrganVgg22 { get; init; }
+    public string? SrganVgg54 { get; init; }
+    public IReadOnlyList<string> Sets { get; init; } = ["Set5", "Set14", "BSD100"];
+    /// <summary>The paper's protocol with every measure, the paper's (daala) SSIM included.</summary>
+    public EvaluationOptions Evaluation { get; init; } = new() { ComputeSsimDaala = true };
+    public string? DataRoot { get; init; }
+    public Device? Device { get; init; }
+
+    /// <summary>The committed runs under <paramref name="results"/> (the repository's results/ folder): what a
+    /// fresh clone has. No SRResNet-VGG22 is committed, and SRGAN-VGG54 needs VGG19 weights this workspace lacks.</summary>
+    public static ReproductionOptions Committed(string results) => new()
+    {
+        SrresnetMse = Path.Combine(results, "srresnet-cpu"),
+        SrganMse = Path.Combine(results, "srgan-mse-cpu"),
+        SrganVgg22 = Path.Combine(results, "srgan-vgg22-cpu"),
+    };
+}
+
+/// <summary>One row of the paper's Table 1 or 2: its name there, its key in <see cref="PaperTables"/>, the method
+/// of our evaluation that fills it (null: <see cref="Missing"/> says why), and a note (e.g. a stand-in).</summary>
+public sealed record PaperRow(int Table, string Label, string PaperKey, string? Method, string? Missing = null, string? Note = null);
+
+/// <summary>A row on one set: the paper's numbers beside ours (null when the row is missing).</summary>
+public sealed record PaperCell(PaperRow Row, string Set, PaperScore? Paper, SetScore? Ours)
+{
+    public double? PsnrDelta => Ours != null && Paper != null && !double.IsInfinity(Paper.Psnr) ? Ours.Psnr - Paper.Psnr : null;
+    public double? SsimDaalaDelta => Ours?.SsimDaala is { } s && Paper != null ? s - Paper.Ssim : null;
+}
+
+/// <summary>How long one method took on one set (upscaling and every measure).</summary>
+public sealed record StepTime(string Set, string Method, int Images, TimeSpan Elapsed);
+
+/// <summary>Per-image progress: images scored so far of all, and what is being scored.</summary>
+public sealed record ReproductionProgress(int Done, int Total, string Current, TimeSpan Elapsed);
+
+/// <summary>What <see cref="Reproduction.Run"/> produced: both tables' cells, the evaluation behind them (every
+/// image's scores, for reports), what each model is, and where the time went.</summary>
+public sealed record ReproductionResult(
+    IReadOnlyList<PaperCell> Table1, IReadOnlyList<PaperCell> Table2, EvaluationReport Evaluation,
+    IReadOnlyDictionary<string, string> Models, IReadOnlyList<StepTime> Times, TimeSpan Elapsed);
+
+/// <summary>
+/// The paper's Tables 1 and 2 from trained runs: every network is run once per image of each set it is needed on,
+/// and each (method, set) scored once, through <see cref="Evaluator"/>. Table 2 (nearest, bicubic, SRResNet, SRGAN,
+/// HR) is scored on all <see cref="ReproductionOptions.Sets"/>; Table 1's content-loss columns reuse its
+/// SRResNet-MSE and SRGAN rows on Set5/Set14 and add only the runs Table 2 does not have (SRGAN-MSE, and
+/// SRGAN-VGG22 when a VGG54 run fills Table 2's SRGAN row).
+/// </summary>
+public static class Reproduction
+{
+    public static readonly IReadOnlyList<string> Table1Sets = ["Set5", "Set14"];
+
+    /// <summary>Why a row has no model when its option is null.</summary>
+    public static string MissingReason(string label) => label switch
+    {
+        "SRResNet-VGG22" => "no committed model (train one: srgan train --model srresnet --content vgg22)",
+        "SRGAN-VGG54" => "VGG19 conv5_4 weights exist nowhere here (the shared VGG19 file stops at conv3_4; `srgan weights download vgg19` on a machine with internet, then train srgan --content vgg54)",
+        _ => "no model given",
+    };
+
+    /// <summary>Table 1's columns and Table 2's rows with the methods that fill them.</summary>
+    public static (IReadOnlyList<PaperRow> Table1, IReadOnlyList<PaperRow> Table2) Rows(ReproductionOptions o)
+    {
+        PaperRow Row(int table, string label, string key, string? path, string? note = null) =>
+            path == null ? new(table, label, key, null, MissingReason(label)) : new(table, label, key, label, Note: note);
+        var table1 = new List<PaperRow>
+        {
+            Row(1, "SRResNet-MSE", "srresnet", o.SrresnetMse),
+            Row(1, "SRResNet-VGG22", "srresnet-vgg22", o.SrresnetVgg22),
+            Row(1, "SRGAN-MSE", "srgan-mse", o.SrganMse),
+            Row(1, "SRGAN-VGG22", "srgan-vgg22", o.SrganVgg22),
+            Row(1, "SRGAN-VGG54", "srgan", o.SrganVgg54),
+        };
+        PaperRow srgan = o.SrganVgg54 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG54")
+            : o.SrganVgg22 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG22", Note: "our SRGAN-VGG22 stands in for the paper's SRGAN-VGG54 (no VGG19 conv5_4 weights here)")
+            : new(2, "SRGAN", "srgan", null, MissingReason("SRGAN-VGG54"));
+        var table2 = new List<PaperRow>
+        {
+            new(2, "nearest", "nearest", "nearest"),
+            new(2, "bicubic", "bicubic", "bicubic"),
+            o.SrresnetMse == null ? new(2, "SRResNet", "srresnet", null, "no model given") : new(2, "SRResNet", "srresnet", "SRResNet-MSE"),
+            srgan,
+            new(2, "HR", "hr", "HR", Note: "the HR images themselves: PSNR infinite, SSIM 1 and LPIPS 0 by definition"),
+        };
+        return (table1, table2);
+    }
+
+    /// <summary>Loads the runs (checking each is the kind its row needs), scores them, and fills both tables.</summary>
+    public static ReproductionResult Run(ReproductionOptions options, Action<ReproductionProgress>? progress = null, CancellationToken cancel = default)
+    {
+        var started = Stopwatch.StartNew();
+        var (rows1, rows2) = Rows(options);
+        var sets2 = options.Sets;
+        var sets1 = Table1Sets.Where(sets2.Contains).ToList();
+        int scale = options.Evaluation.Scale;
+
+        var models = new Dictionary<string, TrainedModel>();
+        void Load(string label, string? path, ModelKind kind, ContentLoss content)
+        {
+            if (path == null) return;
+            if (!Directory.Exists(path) && !File.Exists(path))
+                throw new DirectoryNotFoundException($"{label}: run folder '{path}' not found (it needs generator.safetensors or checkpoint.safetensors; bash results/train-cpu.sh makes the committed ones).");
+            var model = TrainedModel.Load(path, options.Device);
+            if (model.Config.Kind != kind || model.Config.Content != content)
+                throw new ArgumentException($"{label}: '{path}' is a {model.Config.Kind} run with the {model.Config.Content} content loss; the row needs a {kind} run with {content}.");
+            models[label] = model with { Upscaler = model.Upscaler.Renamed(label) };
+        }
+        Load("SRResNet-MSE", options.SrresnetMse, ModelKind.SRResNet, ContentLoss.Mse);
+        Load("SRResNet-VGG22", options.SrresnetVgg22, ModelKind.SRResNet, ContentLoss.Vgg22);
+        Load("SRGAN-MSE", options.SrganMse, ModelKind.Srgan, ContentLoss.Mse);
+        Load("SRGAN-VGG22", options.SrganVgg22, ModelKind.Srgan, ContentLoss.Vgg22);
+        Load("SRGAN-VGG54", options.SrganVgg54, ModelKind.Srgan, ContentLoss.Vgg54);
+
+        ISuperResolver Method(string name) => name switch
+        {
+            "nearest" or "bicubic" => InterpolationUpscaler.Parse(name, scale),
+            "HR" => new HighResolutionReference(scale),
+            _ => models[name].Upscaler,
+        };
+        var table2Methods = rows2.Where(r => r.Method != null).Select(r => r.Method!).ToList();
+        var table1Only = rows1.Where(r => r.Method != null && !table2Methods.Contains(r.Method)).Select(r => r.Method!).ToList();
+
+        var evaluator = new Evaluator(options.Evaluation, options.DataRoot);
+        var manifest = DatasetManifest.Load();
+        string root = SrganWorkbench.Data.DataRoot.Resolve(options.DataRoot);
+        int Images(string set) => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, set, root)).Count;
+        int total = sets2.Sum(Images) * table2Methods.Count + sets1.Sum(Images) * table1Only.Count;
+        int done = 0, groupImages = 0;
+        var times = new List<StepTime>();
+        // The evaluator scores one (set, method) after another: a group ends where the next begins.
+        (string Set, string Method)? group = null;
+        TimeSpan groupStart = TimeSpan.Zero, last = TimeSpan.Zero;
+        void Close()
+        {
+            if (group is { } g) times.Add(new StepTime(g.Set, g.Method, groupImages, last - groupStart));
+            groupStart = last;
+            groupImages = 0;
+        }
+        var gate = new object();
+        void Scored(ImageScore s)
+        {
+            lock (gate)
+            {
+                var now = started.Elapsed;
+                if (group != (s.Set, s.Method)) { Close(); group = (s.Set, s.Method); }
+                last = now;
+                groupImages++;
+                done++;
+                progress?.Invoke(new ReproductionProgress(done, total, $"{s.Set} / {s.Method}", now));
+            }
+        }
+
+        var scores = new List<ImageScore>(evaluator.Run(table2Methods.Select(Method).ToList(), sets2, null, cancel, Scored));
+        if (table1Only.Count > 0 && sets1.Count > 0)
+            scores.AddRange(evaluator.Run(table1Only.Select(Method).ToList(), sets1, null, cancel, Scored));
+        Close();
+        var summary = EvaluationReport.Summarise(scores);
+
+        List<PaperCell> Cells(IReadOnlyList<PaperRow> rows, IReadOnlyList<string> sets) =>
+            sets.SelectMany(set => rows.Select(r => new PaperCell(r, set, PaperTables.Find(r.PaperKey, set),
+                r.Method == null ? null : summary.Single(s => s.Set == set && s.Method == r.Method)))).ToList();
+
+        var described = models.ToDictionary(kv => kv.Key, kv => kv.Value.Description);
+        var report = new EvaluationReport(scores, summary, options.Evaluation, "srgan reproduce",
+            string.Join("; ", described.Select(kv => $"{kv.Key}: {kv.Value}")));
+        return new ReproductionResult(Cells(rows1, sets1), Cells(rows2, sets2), report, described, times, started.Elapsed);
+    }
+}

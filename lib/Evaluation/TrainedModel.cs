@@ -1,0 +1,27 @@
+using SrganWorkbench.Inference;
+using SrganWorkbench.Losses;
+using SrganWorkbench.Training;
+using static TorchSharp.torch;
+
+namespace SrganWorkbench.Evaluation;
+
+/// <summary>
+/// A workspace checkpoint (a run folder, its generator.safetensors or checkpoint.safetensors) loaded for evaluation:
+/// the upscaler, named as the paper's rows are (<c>srresnet-&lt;profile&gt;</c>, <c>srgan-&lt;content&gt;-&lt;profile&gt;</c>),
+/// and what a report says about it (profile, step, training sets and, from its log.jsonl, what training cost).
+/// </summary>
+public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config, long Step, string Description)
+{
+    public static TrainedModel Load(string path, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false)
+    {
+        using var c = Checkpoint.Read(path);
+        string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != ContentLoss.Mse
+            ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content}-{c.Config.Profile}"
+            : $"srresnet-{c.Config.Profile}";
+        string log = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(c.Path)!, "log.jsonl");
+        string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
+        var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch);
+        return new TrainedModel(upscaler, c.Config, c.Step,
+            $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}");
+    }
+}

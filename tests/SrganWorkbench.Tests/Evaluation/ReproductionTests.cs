@@ -1,0 +1,119 @@
+using System.Globalization;
+using SrganWorkbench.Data;
+using SrganWorkbench.Evaluation;
+
+namespace SrganWorkbench.Tests.Evaluation;
+
+/// <summary>The paper's tables from real runs on Set5: the paper's value, ours and the difference in the right cells;
+/// rows without a model marked missing, not dropped.</summary>
+[Collection("training")] // runs two networks on both cores
+public class ReproductionTests
+{
+    static readonly string Results = Path.Combine(DataRoot.RepositoryRoot(), "results");
+
+    /// <summary>Set5 only, the paper's SSIM on and the slower measures off: seconds. No SRGAN-MSE is given, so its
+    /// Table 1 row must say it is missing; the committed SRResNet and SRGAN-VGG22 fill the rest.</summary>
+    static ReproductionResult RunSet5() => Reproduction.Run(new ReproductionOptions
+    {
+        SrresnetMse = Path.Combine(Results, "srresnet-cpu"),
+        SrganVgg22 = Path.Combine(Results, "srgan-vgg22-cpu"),
+        Sets = ["Set5"],
+        Evaluation = new EvaluationOptions { ComputeSsimDaala = true, ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false },
+        DataRoot = SharedData.Root,
+    });
+
+    static readonly Lazy<ReproductionResult> Set5 = new(RunSet5);
+
+    [Fact]
+    public void Cells_hold_the_papers_value_ours_and_their_difference()
+    {
+        var r = Set5.Value;
+        Assert.Equal(["nearest", "bicubic", "SRResNet", "SRGAN", "HR"], r.Table2.Select(c => c.Row.Label));
+        Assert.Equal(["SRResNet-MSE", "SRResNet-VGG22", "SRGAN-MSE", "SRGAN-VGG22", "SRGAN-VGG54"], r.Table1.Select(c => c.Row.Label));
+        Assert.All(r.Table1.Concat(r.Table2), c => Assert.Equal("Set5", c.Set));
+
+        // bicubic on Set5: ours 28.418 dB and daala SSIM 0.8211 (BaselineTests), the paper's 28.43 / 0.8211 / MOS 1.97.
+        var bicubic = r.Table2.Single(c => c.Row.Label == "bicubic");
+        Assert.Equal(28.418, bicubic.Ours!.Psnr, 3);
+        Assert.Equal((28.43, 0.8211, 1.97), (bicubic.Paper!.Psnr, bicubic.Paper.Ssim, bicubic.Paper.Mos!.Value));
+        Assert.Equal(bicubic.Ours.Psnr - 28.43, bicubic.PsnrDelta!.Value, 12);
+        Assert.Equal(0.8211, bicubic.Ours.SsimDaala!.Value, 4);
+
+        // Table 2's SRGAN row is our SRGAN-VGG22 against the paper's SRGAN (VGG54), and says so; Table 1's SRGAN-VGG22 is
+        // the same scores (one evaluation) against the paper's SRGAN-VGG22.
+        var srgan = r.Table2.Single(c => c.Row.Label == "SRGAN");
+        var vgg22 = r.Table1.Single(c => c.Row.Label == "SRGAN-VGG22");
+        Assert.Same(srgan.Ours, vgg22.Ours);
+        Assert.Equal((29.40, 3.58), (srgan.Paper!.Psnr, srgan.Paper.Mos!.Value));
+        Assert.Equal((29.84, 0.8468), (vgg22.Paper!.Psnr, vgg22.Paper.Ssim));
+        Assert.Contains("stands in for the paper's SRGAN-VGG54", srgan.Row.Note);
+        Assert.Equal(srgan.Ours!.Psnr - 29.40, srgan.PsnrDelta!.Value, 12);
+        Assert.Equal(vgg22.Ours!.Psnr - 29.84, vgg22.PsnrDelta!.Value, 12);
+        Assert.Same(r.Table2.Single(c => c.Row.Label == "SRResNet").Ours, r.Table1.Single(c => c.Row.Label == "SRResNet-MSE").Ours);
+
+        // HR: the reference itself.
+        var hr = r.Table2.Single(c => c.Row.Label == "HR");
+        Assert.True(double.IsPositiveInfinity(hr.Ours!.Psnr));
+        Assert.Equal(1.0, hr.Ours.Ssim, 12);
+        Assert.Equal(1.0, hr.Ours.SsimDaala!.Value, 6);
+        Assert.Null(hr.PsnrDelta);
+        Assert.Equal(4.32, hr.Paper!.Mos);
+
+        // Missing rows keep the paper's numbers and say why.
+        foreach (var label in new[] { "SRResNet-VGG22", "SRGAN-MSE", "SRGAN-VGG54" })
+        {
+            var missing = r.Table1.Single(c => c.Row.Label == label);
+            Assert.Null(missing.Ours);
+            Assert.NotNull(missing.Paper);
+            Assert.False(string.IsNullOrEmpty(missing.Row.Missing));
+        }
+        Assert.Contains("conv5_4", r.Table1.Single(c => c.Row.Label == "SRGAN-VGG54").Row.Missing);
+        // Networks ran once per image: 5 methods on Set5 and nothing more (Table 1 reused Table 2's rows).
+        Assert.Equal(5 * 5, r.Evaluation.Images.Count);
+    }
+
+    [Fact]
+    public void The_written_tables_put_each_number_in_its_column_and_mark_missing_rows()
+    {
+        var r = Set5.Value;
+        using var temp = new SharedData.TempFolder();
+        PaperTableReport.Write(r, temp.Path, "a test");
+        string md = File.ReadAllText(temp.File("summary.md"));
+        var bicubic = r.Table2.Single(c => c.Row.Label == "bicubic").Ours!;
+        // | Set | Method | PSNR ours | paper | Δ | SSIM daala ours | paper | Δ | SSIM MATLAB | NIQE | LPIPS | Periodic | MOS |
+        Assert.Contains($"| Set5 | bicubic | 28.42 | 28.43 | -0.01 | 0.8211 | 0.8211 | +0.0000 | {bicubic.Ssim.ToString("F4", CultureInfo.InvariantCulture)} | – | – | – | 1.97 |", md);
+        Assert.Contains("| Set5 | HR | ∞ | ∞ | – | 1.0000 | 1.0000 | +0.0000 | 1.0000 | – | – | – | 4.32 |", md);
+        Assert.Contains("| Set5 | SRGAN-MSE | missing | 30.64 | – | – | 0.8701 | – | – | – | – | – | 3.77 |", md);
+        Assert.Contains("| Set5 | SRGAN (SRGAN-VGG22) |", md);
+        Assert.Contains("- **SRGAN-VGG54**: missing: VGG19 conv5_4 weights exist nowhere here", md);
+        Assert.Contains("srgan-vgg22-cpu", md); // the run behind the row, with its profile and steps
+        Assert.Matches(@"SRGAN-VGG22\*\*: Srgan checkpoint .*, cpu profile, step \d+ of \d+", md);
+
+        var rows = File.ReadAllLines(temp.File("table1.csv"));
+        Assert.Equal(PaperTableReport.CsvHeader, rows[0]);
+        var header = rows[0].Split(',').ToList();
+        string[] Row(string label) => rows.Single(l => l.Split(',')[2] == label).Split(',');
+        var vgg22 = Row("SRGAN-VGG22");
+        double ours = double.Parse(vgg22[header.IndexOf("psnr")], CultureInfo.InvariantCulture);
+        Assert.Equal("29.84", vgg22[header.IndexOf("paper_psnr")]);
+        Assert.Equal(ours - 29.84, double.Parse(vgg22[header.IndexOf("delta_psnr")], CultureInfo.InvariantCulture), 4);
+        Assert.Equal("3.78", vgg22[header.IndexOf("paper_mos")]);
+        var mse = Row("SRGAN-MSE");
+        Assert.Equal(("missing", "", "30.64"), (mse[header.IndexOf("status")], mse[header.IndexOf("psnr")], mse[header.IndexOf("paper_psnr")]));
+        var hr = File.ReadAllLines(temp.File("table2.csv")).Single(l => l.Split(',')[2] == "HR").Split(',');
+        Assert.Equal(("inf", "inf", ""), (hr[header.IndexOf("psnr")], hr[header.IndexOf("paper_psnr")], hr[header.IndexOf("delta_psnr")]));
+        Assert.True(File.Exists(Path.Combine(temp.Path, "evaluation", "per-image.csv")));
+        Assert.DoesNotContain(Directory.GetFiles(temp.Path, "*.tmp", SearchOption.AllDirectories), _ => true);
+    }
+
+    [Fact]
+    public void A_run_of_the_wrong_kind_is_refused_naming_the_row_and_the_folder()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Reproduction.Run(new ReproductionOptions
+        {
+            SrganMse = Path.Combine(Results, "srresnet-cpu"), Sets = ["Set5"], DataRoot = SharedData.Root,
+        }));
+        Assert.Contains("SRGAN-MSE", e.Message);
+        Assert.Contains("srresnet-cpu", e.Message);
+    }
+}
