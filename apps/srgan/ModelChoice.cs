@@ -1,4 +1,3 @@
-using SrganWorkbench.Losses;
 using System.CommandLine;
 using SrganWorkbench.Inference;
 using SrganWorkbench.Models;
@@ -86,10 +85,7 @@ sealed class ModelChoice
         if (model != null)
         {
             using var c = Checkpoint.Read(model);
-            // Named as the paper's rows are: srresnet-<profile>, srgan-<content>-<profile> (Table 1's columns).
-            string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != ContentLoss.Mse
-                ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content}-{c.Config.Profile}"
-                : $"srresnet-{c.Config.Profile}";
+            string name = RunMethod.Name(c.Config); // as the paper's rows: srresnet-<profile>, srgan-<content>-<profile>
             string log = Path.Combine(Path.GetDirectoryName(c.Path)!, "log.jsonl");
             string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
             return (new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, parse.GetValue(HistogramMatch)),

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+
+namespace SrganWorkbench.Mos.Site;
+
+/// <summary>
+/// The rating site running in this process, until <see cref="Stop"/> or <see cref="Dispose"/>: what
+/// <c>srgan mos serve</c> runs, and what a notebook starts from a cell. Port 0 binds any free port;
+/// <see cref="Url"/> names the one bound.
+/// </summary>
+public sealed class MosSiteHost : IDisposable
+{
+    readonly WebApplication _app;
+    readonly MosServer _server;
+    bool _stopped;
+
+    MosSiteHost(MosServer server, WebApplication app, string url)
+    {
+        _server = server;
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>Where raters go (http://host:port/).</summary>
+    public string Url { get; }
+    /// <summary>The admin page; log in with <see cref="AdminToken"/> (never put it in the URL).</summary>
+    public string AdminUrl => Url + "admin";
+    public string AdminToken => _server.AdminToken;
+    public RatingStore Store => _server.Store;
+
+    /// <summary>Loads the study, binds the address and starts serving (returns once it listens).
+    /// A missing or corrupt study, or a database it cannot use, throws before anything listens.</summary>
+    public static MosSiteHost Start(MosServerOptions options)
+    {
+        var server = new MosServer(options);
+        var app = server.Build(options);
+        app.Start();
+        string bound = app.Urls.FirstOrDefault() ?? $"http://{options.Host}:{options.Port}";
+        return new MosSiteHost(server, app, bound.TrimEnd('/') + "/");
+    }
+
+    /// <summary>Blocks until the process is asked to stop (Ctrl-C, SIGTERM).</summary>
+    public void WaitForShutdown() => _app.WaitForShutdown();
+
+    /// <summary>Stops listening (open requests get a few seconds to finish); idempotent.</summary>
+    public void Stop()
+    {
+        if (_stopped) return;
+        _stopped = true;
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
+            _app.StopAsync(grace.Token).GetAwaiter().GetResult();
+        ((IDisposable)_app).Dispose();
+    }
+
+    public void Dispose() => Stop();
+}

@@ -1,0 +1,84 @@
+namespace SrganWorkbench.Mos;
+
+/// <summary>
+/// The paper's MOS study (Ledig et al., CVPR 2017, Section 3.4, Tables 1 and 2, Fig. 5): who rated what, and
+/// the mean opinion scores it published. Kept apart from <c>PaperTables</c> (PSNR/SSIM) because the MOS numbers
+/// need a study of their own to be compared with.
+/// <para>
+/// Protocol: 26 raters scored each image from 1 (bad quality) to 5 (excellent quality); they were calibrated on
+/// the nearest-neighbour (score 1) and HR (score 5) versions of 20 images from the BSD300 training set; they rated
+/// 12 versions of every image of Set5 and Set14 and 9 of every image of BSD100 (SRResNet-VGG22, SRGAN-MSE and
+/// SRGAN-VGG22 were not rated there), 1128 ratings each (12 x 19 + 9 x 100), shown in random order. A pilot on
+/// 10 BSD100 images shown twice found good test-retest reliability. Methods were compared with Wilcoxon
+/// signed-rank tests (significance at p &lt; 0.05); Fig. 5 shows the distribution of the 2600 BSD100 ratings
+/// (100 images x 26 raters) per method.
+/// </para>
+/// <para>
+/// The MOS values are as read from the arXiv v5 / CVPR tables (two decimals). Table 2's "SRGAN" is SRGAN-VGG54.
+/// Table 1 (content losses) has MOS for Set5 and Set14 only.
+/// </para>
+/// </summary>
+public static class PaperMos
+{
+    public const int Raters = 26;
+    public const int ScoreMin = 1, ScoreMax = 5;
+    public const int CalibrationImages = 20;
+    public const int VersionsPerImage = 12;
+    public const int RatingsPerRater = 1128;
+
+    /// <summary>The 12 versions of each image the raters saw, in the paper's order.</summary>
+    public static readonly IReadOnlyList<string> Versions =
+    [
+        "NN", "Bicubic", "SRCNN", "SelfExSR", "DRCN", "ESPCN", "SRResNet-MSE", "SRResNet-VGG22",
+        "SRGAN-MSE", "SRGAN-VGG22", "SRGAN-VGG54", "HR",
+    ];
+
+    /// <summary>The versions not rated on BSD100 (so BSD100 had 9 versions per image).</summary>
+    public static readonly IReadOnlyList<string> NotRatedOnBsd100 = ["SRResNet-VGG22", "SRGAN-MSE", "SRGAN-VGG22"];
+
+    public static readonly IReadOnlyList<string> Sets = ["Set5", "Set14", "BSD100"];
+
+    /// <summary>Published MOS by paper row and set: Table 2 (all three sets) and Table 1 (Set5, Set14).</summary>
+    static readonly Dictionary<(string Row, string Set), double> Published = new()
+    {
+        // Table 2
+        [("NN", "Set5")] = 1.28, [("NN", "Set14")] = 1.20, [("NN", "BSD100")] = 1.11,
+        [("Bicubic", "Set5")] = 1.97, [("Bicubic", "Set14")] = 1.80, [("Bicubic", "BSD100")] = 1.47,
+        [("SRCNN", "Set5")] = 2.57, [("SRCNN", "Set14")] = 2.26, [("SRCNN", "BSD100")] = 1.87,
+        [("SelfExSR", "Set5")] = 3.12, [("SelfExSR", "Set14")] = 2.34, [("SelfExSR", "BSD100")] = 1.89,
+        [("DRCN", "Set5")] = 3.26, [("DRCN", "Set14")] = 2.84, [("DRCN", "BSD100")] = 2.12,
+        [("ESPCN", "Set5")] = 2.89, [("ESPCN", "Set14")] = 2.52, [("ESPCN", "BSD100")] = 2.01,
+        [("SRResNet-MSE", "Set5")] = 3.37, [("SRResNet-MSE", "Set14")] = 2.98, [("SRResNet-MSE", "BSD100")] = 2.29,
+        [("SRGAN-VGG54", "Set5")] = 3.58, [("SRGAN-VGG54", "Set14")] = 3.72, [("SRGAN-VGG54", "BSD100")] = 3.56,
+        [("HR", "Set5")] = 4.32, [("HR", "Set14")] = 4.32, [("HR", "BSD100")] = 4.46,
+        // Table 1 (the other content losses)
+        [("SRResNet-VGG22", "Set5")] = 3.46, [("SRResNet-VGG22", "Set14")] = 3.14,
+        [("SRGAN-MSE", "Set5")] = 3.77, [("SRGAN-MSE", "Set14")] = 3.43,
+        [("SRGAN-VGG22", "Set5")] = 3.78, [("SRGAN-VGG22", "Set14")] = 3.57,
+    };
+
+    /// <summary>The paper's row for a workspace method name: "nearest", "bicubic", "hr", "srresnet-&lt;profile&gt;"
+    /// (SRResNet-MSE), "srresnet-vgg22-..." , "srgan-&lt;content&gt;-&lt;profile&gt;"; null for a method the paper did not rate
+    /// (e.g. a peer's model).</summary>
+    public static string? Row(string method)
+    {
+        var parts = method.ToLowerInvariant().Split('-', ':');
+        bool vgg = parts.Length > 1 && parts[1].StartsWith("vgg", StringComparison.Ordinal);
+        return parts[0] switch
+        {
+            "nearest" or "nn" => "NN",
+            "bicubic" => "Bicubic",
+            "hr" => "HR",
+            "srresnet" => vgg ? $"SRResNet-{parts[1].ToUpperInvariant()}" : "SRResNet-MSE",
+            "srgan" when parts.Length > 1 && (vgg || parts[1] == "mse") => $"SRGAN-{parts[1].ToUpperInvariant()}",
+            _ => null,
+        };
+    }
+
+    /// <summary>The published MOS of a workspace method on a set, or null when the paper has none.</summary>
+    public static double? Find(string method, string set) =>
+        Row(method) is { } row && Published.TryGetValue((row, set), out var mos) ? mos : null;
+
+    /// <summary>The published MOS of a paper row ("NN", "SRGAN-VGG54", ...) on a set, or null.</summary>
+    public static double? OfRow(string row, string set) => Published.TryGetValue((row, set), out var mos) ? mos : null;
+}
