@@ -34,7 +34,9 @@ public sealed class MosSiteHost : IDisposable
     {
         var server = new MosServer(options);
         var app = server.Build(options);
-        app.Start();
+        // Off the caller's synchronization context: a notebook cell's thread pumps its own continuations, so
+        // blocking it on an async start (or stop) that posts back to it would never finish.
+        Task.Run(() => app.StartAsync()).GetAwaiter().GetResult();
         string bound = app.Urls.FirstOrDefault() ?? $"http://{options.Host}:{options.Port}";
         return new MosSiteHost(server, app, bound.TrimEnd('/') + "/");
     }
@@ -47,9 +49,12 @@ public sealed class MosSiteHost : IDisposable
     {
         if (_stopped) return;
         _stopped = true;
-        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5)))
-            _app.StopAsync(grace.Token).GetAwaiter().GetResult();
-        ((IDisposable)_app).Dispose();
+        Task.Run(async () =>
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(grace.Token);
+            await _app.DisposeAsync();
+        }).GetAwaiter().GetResult();
     }
 
     public void Dispose() => Stop();
