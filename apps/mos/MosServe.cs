@@ -6,7 +6,7 @@ public static class MosServe
     public static int Run(MosServerOptions options, TextWriter output, TextWriter errors)
     {
         MosSiteHost site;
-        try { site = MosSiteHost.Start(options); }
+        try { site = MosSiteHost.Start(options, ownsProcess: true); }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
             errors.WriteLine($"error: {e.Message}");

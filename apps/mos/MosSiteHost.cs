@@ -29,11 +29,13 @@ public sealed class MosSiteHost : IDisposable
     public RatingStore Store => _server.Store;
 
     /// <summary>Loads the study, binds the address and starts serving (returns once it listens).
-    /// A missing or corrupt study, or a database it cannot use, throws before anything listens.</summary>
-    public static MosSiteHost Start(MosServerOptions options)
+    /// A missing or corrupt study, or a database it cannot use, throws before anything listens.
+    /// <paramref name="ownsProcess"/>: Ctrl-C and SIGTERM stop the site (<c>mos serve</c>); otherwise (a notebook)
+    /// the process's signals and exit are left alone and only <see cref="Stop"/> stops it.</summary>
+    public static MosSiteHost Start(MosServerOptions options, bool ownsProcess = false)
     {
         var server = new MosServer(options);
-        var app = server.Build(options);
+        var app = server.Build(options, consoleLifetime: ownsProcess);
         // Off the caller's synchronization context: a notebook cell's thread pumps its own continuations, so
         // blocking it on an async start (or stop) that posts back to it would never finish.
         Task.Run(() => app.StartAsync()).GetAwaiter().GetResult();
@@ -41,7 +43,7 @@ public sealed class MosSiteHost : IDisposable
         return new MosSiteHost(server, app, bound.TrimEnd('/') + "/");
     }
 
-    /// <summary>Blocks until the process is asked to stop (Ctrl-C, SIGTERM).</summary>
+    /// <summary>Blocks until the process is asked to stop (Ctrl-C, SIGTERM; started with ownsProcess) or <see cref="Stop"/>.</summary>
     public void WaitForShutdown() => _app.WaitForShutdown();
 
     /// <summary>Stops listening (open requests get a few seconds to finish); idempotent.</summary>
