@@ -6,6 +6,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SrganWorkbench.Mos;
 
@@ -77,9 +79,13 @@ public sealed partial class MosServer
         </body></html>
         """, "text/html; charset=utf-8", statusCode: status);
 
-    public WebApplication Build(MosServerOptions options)
+    /// <summary>The site, not yet started. <paramref name="consoleLifetime"/>: stop on Ctrl-C/SIGTERM and hold the
+    /// process's exit until stopped (a command that owns its process); false for a site inside another program
+    /// (a notebook kernel), whose signals and exit stay that program's.</summary>
+    public WebApplication Build(MosServerOptions options, bool consoleLifetime = true)
     {
         var builder = WebApplication.CreateSlimBuilder();
+        if (!consoleLifetime) builder.Services.AddSingleton<IHostLifetime, GuestLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
@@ -244,4 +250,11 @@ public sealed partial class MosServer
     private static partial Regex CodeShape();
     [GeneratedRegex(@"^([0-9a-f]{12})\.png$")]
     private static partial Regex ImageFile();
+
+    /// <summary>A host lifetime that hooks no signals and no process exit: the hosting program decides both.</summary>
+    sealed class GuestLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

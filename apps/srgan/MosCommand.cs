@@ -98,23 +98,12 @@ static class MosCommand
             string md = analysis.Markdown($"MOS study: {study.Name}", $"Made by `{study.Command}`; analysed by `srgan {string.Join(" ", Environment.GetCommandLineArgs().Skip(1))}`.");
             AtomicFile.WriteAllText(Path.Combine(outDir, "summary.md"), md);
             AtomicFile.WriteAllText(Path.Combine(outDir, "ratings.csv"), store.ExportCsv(study));
-            var chart = PlotlyOutput.Format(DistributionChart(analysis).WithTitle("Distribution of scores per method (cf. the paper's Fig. 5), % of ratings"));
+            var chart = PlotlyOutput.Format(MosCharts.Distribution(analysis, "Distribution of scores per method (cf. the paper's Fig. 5), % of ratings"));
             AtomicFile.WriteAllText(Path.Combine(outDir, "fig5.html"), $"<!doctype html><html><head><meta charset=\"utf-8\"><title>{study.Name}: Fig. 5</title></head><body>{chart["text/html"]}</body></html>");
             Console.WriteLine(md);
             Console.WriteLine($"wrote {outDir}/summary.md, ratings.csv, fig5.html");
             return 0;
         });
         return command;
-    }
-
-    /// <summary>The paper's Fig. 5 as a Plotly chart: share of each score per method (stacked).</summary>
-    static Plotly.NET.GenericChart DistributionChart(MosAnalysis analysis)
-    {
-        var shares = analysis.DistributionPercent();
-        var methods = shares.Keys.ToArray();
-        var bars = Enumerable.Range(0, 5).Select(score =>
-            Plotly.NET.CSharp.Chart.Column<double, string, string>(
-                methods.Select(m => shares[m][score]).ToArray(), methods, Name: $"score {score + 1}"));
-        return Plotly.NET.CSharp.Chart.Combine(bars);
     }
 }

@@ -1,5 +1,4 @@
 using SrganWorkbench.Inference;
-using SrganWorkbench.Losses;
 using SrganWorkbench.Training;
 using static TorchSharp.torch;
 
@@ -15,9 +14,7 @@ public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config,
     public static TrainedModel Load(string path, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false)
     {
         using var c = Checkpoint.Read(path);
-        string name = c.Config.Kind == ModelKind.Srgan || c.Config.Content != ContentLoss.Mse
-            ? $"{c.Config.Kind.ToString().ToLowerInvariant()}-{c.Config.Content}-{c.Config.Profile}"
-            : $"srresnet-{c.Config.Profile}";
+        string name = RunMethod.Name(c.Config);
         string log = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(c.Path)!, "log.jsonl");
         string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
         var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch);

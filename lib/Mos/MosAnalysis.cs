@@ -19,6 +19,11 @@ public sealed record MethodComparison(string Set, string A, string B, int Pairs,
 /// <summary>Test-retest agreement on repeated items.</summary>
 public sealed record Consistency(int Pairs, double MeanAbsoluteDifference, double ExactAgreement);
 
+/// <summary>How one rater agrees with the others on the test items both rated: <see cref="Offset"/> is the
+/// rater's mean score minus the others' mean on the same items (a lenient rater is above 0), <see cref="Correlation"/>
+/// the Pearson correlation of the rater's scores with the others' mean (NaN with fewer than 3 items or no spread).</summary>
+public sealed record RaterAgreement(string Rater, int Ratings, double Mean, double Offset, double Correlation);
+
 /// <summary>
 /// The paper's analysis of a MOS study: MOS per method and test set with 95% confidence intervals
 /// (Student t), the distribution of scores per method (Fig. 5), paired two-sided Wilcoxon
@@ -32,6 +37,8 @@ public sealed class MosAnalysis
     public IReadOnlyList<MethodComparison> Comparisons { get; }
     public Consistency Consistency { get; }
     public int Raters { get; }
+    /// <summary>Each rater against the others (leave-one-out), in rater order.</summary>
+    public IReadOnlyList<RaterAgreement> Agreement { get; }
 
     public MosAnalysis(Study study, IReadOnlyList<Rating> ratings)
     {
@@ -79,6 +86,37 @@ public sealed class MosAnalysis
         Consistency = repeats.Count == 0
             ? new Consistency(0, double.NaN, double.NaN)
             : new Consistency(repeats.Count, repeats.Average(p => Math.Abs(p.Repeat - p.First)), repeats.Count(p => p.Repeat == p.First) / (double)repeats.Count);
+        Agreement = AgreementOf(tests.Select(t => t.Rating).ToList());
+    }
+
+    static List<RaterAgreement> AgreementOf(List<Rating> tests)
+    {
+        var byItem = tests.GroupBy(r => r.Item).ToDictionary(g => g.Key, g => (Sum: g.Sum(r => (double)r.Score), Count: g.Count()));
+        var result = new List<RaterAgreement>();
+        foreach (var rater in tests.GroupBy(r => r.Rater).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var pairs = rater.Where(r => byItem[r.Item].Count > 1)
+                .Select(r => (Own: (double)r.Score, Others: (byItem[r.Item].Sum - r.Score) / (byItem[r.Item].Count - 1))).ToList();
+            double offset = pairs.Count == 0 ? double.NaN : pairs.Average(p => p.Own - p.Others);
+            result.Add(new RaterAgreement(rater.Key, rater.Count(), rater.Average(r => r.Score), offset, Pearson(pairs)));
+        }
+        return result;
+    }
+
+    static double Pearson(List<(double X, double Y)> pairs)
+    {
+        if (pairs.Count < 3) return double.NaN;
+        double mx = pairs.Average(p => p.X), my = pairs.Average(p => p.Y);
+        double sxy = pairs.Sum(p => (p.X - mx) * (p.Y - my)), sxx = pairs.Sum(p => (p.X - mx) * (p.X - mx)), syy = pairs.Sum(p => (p.Y - my) * (p.Y - my));
+        return sxx == 0 || syy == 0 ? double.NaN : sxy / Math.Sqrt(sxx * syy);
+    }
+
+    /// <summary>The paired comparison of <paramref name="a"/> against <paramref name="b"/> on a set ("all" for every set),
+    /// whichever order it was computed in (mean difference a - b); null when no rater rated both on the same image.</summary>
+    public MethodComparison? Compare(string set, string a, string b)
+    {
+        var c = Comparisons.FirstOrDefault(c => c.Set == set && ((c.A == a && c.B == b) || (c.A == b && c.B == a)));
+        return c == null || c.A == a ? c : c with { A = a, B = b, MeanDifference = -c.MeanDifference };
     }
 
     static MosScore Summarise(string method, string set, List<double> values)
@@ -117,6 +155,8 @@ public sealed class MosAnalysis
         foreach (var c in Comparisons)
             sb.Append(inv, $"| {c.Set} | {c.A} | {c.B} | {c.Pairs} | {c.MeanDifference:+0.00;-0.00;0.00} | {c.Test.Statistic:F1} | {c.Test.PValue:G3}{(c.Test.Exact ? "" : " (normal approx.)")} | {(c.Significant ? "yes" : "no")} |\n");
         sb.Append(inv, $"\n## Rater consistency on repeated items\n\n{(Consistency.Pairs == 0 ? "No repeated items in this study." : $"{Consistency.Pairs} repeated ratings: mean |difference| {Consistency.MeanAbsoluteDifference:F2}, identical {Consistency.ExactAgreement * 100:F0}%.")}\n");
+        sb.Append("\n## Each rater against the others (test items)\n\n| Rater | Ratings | Mean | Offset | r |\n|---|---:|---:|---:|---:|\n");
+        foreach (var r in Agreement) sb.Append(inv, $"| {r.Rater} | {r.Ratings} | {r.Mean:F2} | {r.Offset:+0.00;-0.00;0.00} | {r.Correlation:F2} |\n");
         return sb.ToString();
     }
 

@@ -17,7 +17,7 @@ public sealed record CellResult(bool Ok, object? Value, bool HasValue, string? E
 /// interruptible (<see cref="InterruptRewriter"/>); <c>#r "x.dll"</c> resolves against the
 /// kernel's working folder (the notebook's folder). The workspace's core library
 /// (SrganWorkbench), its notebook library (SrganWorkbench.Notebook, imported: <c>Display</c>,
-/// <c>Interruption</c>, ...), Plotly.NET and TorchSharp are referenced, so one <c>using</c> brings
+/// <c>Interruption</c>, ...), its MOS library and rating site (SrganWorkbench.Mos, .Mos.Site), Plotly.NET and TorchSharp are referenced, so one <c>using</c> brings
 /// them in. A cell passes <c>Interruption.Token</c> to a long library call (training, evaluation)
 /// so that Stop cancels it.
 /// </summary>
@@ -35,6 +35,7 @@ public sealed partial class ScriptEngine : IDisposable
             typeof(System.Text.Json.JsonSerializer).Assembly, typeof(System.Net.WebUtility).Assembly,
             typeof(SrganWorkbench.Imaging.RgbImage).Assembly, typeof(SrganWorkbench.Notebook.Display).Assembly, typeof(TorchSharp.torch).Assembly,
             typeof(Plotly.NET.GenericChart).Assembly, typeof(Plotly.NET.CSharp.Chart).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly,
+            typeof(SrganWorkbench.Mos.Study).Assembly, typeof(SrganWorkbench.Mos.Site.MosSiteHost).Assembly,
         };
         _options = ScriptOptions.Default
             .WithReferences(assemblies)

@@ -134,7 +134,26 @@ public partial class NotebookTests(ITestOutputHelper output)
         Assert.True(Has("image/png") || outputs.Any(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out var h) && h.ToString().Contains("data:image/png")),
             $"{name} showed no image");
         Assert.True(Has("application/vnd.plotly.v1+json"), $"{name} drew no chart");
+        if (name.StartsWith("05-", StringComparison.Ordinal)) MosNotebookChecks(outputs);
     }
+
+    /// <summary>Notebook 05 with no human ratings (as here): it says so, every chart of ratings is titled as simulated,
+    /// and the rating site it started from a cell showed its link and was stopped (a headless run must not wait on it).</summary>
+    static void MosNotebookChecks(List<JsonElement> outputs)
+    {
+        string Text(JsonElement o) => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/markdown", out var m)
+            ? m.ValueKind == JsonValueKind.Array ? string.Concat(m.EnumerateArray().Select(l => l.GetString())) : m.GetString()! : "";
+        var markdown = outputs.Select(Text).ToList();
+        Assert.Contains(markdown, m => m.StartsWith("**No human ratings yet**", StringComparison.Ordinal) && m.Contains("SIMULATED ratings"));
+        Assert.Contains(markdown, m => MosSiteLink().IsMatch(m) && m.Contains("the page answered") && m.Contains("**Stopped** (smoke profile)"));
+        var titles = outputs.Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("application/vnd.plotly.v1+json", out _))
+            .Select(o => o.GetProperty("data").GetProperty("application/vnd.plotly.v1+json").GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!).ToList();
+        Assert.True(titles.Count >= 6, $"notebook 05 drew {titles.Count} charts");
+        Assert.All(titles, t => Assert.True(t.StartsWith("SIMULATED ratings:", StringComparison.Ordinal) || t.StartsWith("The paper's", StringComparison.Ordinal), t));
+    }
+
+    [GeneratedRegex(@"Raters: \[http://127\.0\.0\.1:\d+/\]")]
+    private static partial Regex MosSiteLink();
 
     [GeneratedRegex("data-check=\"([^\"]*)\"")]
     private static partial Regex CheckAttribute();

@@ -46,6 +46,26 @@ public class MosAnalysisTests
     }
 
     [Fact]
+    public void Each_rater_against_the_others_and_comparisons_in_either_order()
+    {
+        var (study, ratings) = Fixture();
+        var a = new MosAnalysis(study, ratings);
+        Assert.Equal(["r1", "r2"], a.Agreement.Select(r => r.Rater));
+        var r1 = a.Agreement[0];
+        Assert.Equal(6, r1.Ratings);                       // test items only: not the repeat
+        Assert.Equal(16.0 / 6, r1.Mean, 12);               // 5 3 1 4 2 1
+        Assert.Equal(-1.0 / 6, r1.Offset, 12);             // against r2's 5 2 2 4 3 1
+        Assert.Equal(32.0 / 3 / Math.Sqrt(40.0 / 3 * 65.0 / 6), r1.Correlation, 12);
+        Assert.Equal(1.0 / 6, a.Agreement[1].Offset, 12);
+        var forward = a.Compare("Set5", "hr", "bicubic")!;
+        var backward = a.Compare("Set5", "bicubic", "hr")!;
+        Assert.Equal(2, forward.MeanDifference, 12);
+        Assert.Equal(-2, backward.MeanDifference, 12);
+        Assert.Equal(forward.Test.PValue, backward.Test.PValue);
+        Assert.Null(a.Compare("Set5", "hr", "srgan"));
+    }
+
+    [Fact]
     public void Pairwise_tests_and_consistency_of_the_fixture()
     {
         var (study, ratings) = Fixture();
