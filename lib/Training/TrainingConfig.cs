@@ -50,7 +50,7 @@ public sealed record TrainingConfig
     /// <summary>Weight of the grid loss (<see cref="GridLoss"/>: the residual's part that repeats in every 4x4 cell; 0: off, the paper's).</summary>
     public double GridWeight { get; init; }
     /// <summary>Roll SR and HR together by a random offset in [0, LossShift) pixels each step before the losses see them
-    /// (0: off, the paper's). Takes the loss networks' stride-2 stages off the generator's 4-pixel grid; see <see cref="Updates"/>.</summary>
+    /// (0: off, the paper's). Takes the loss networks' stride-2 stages off the generator's 4-pixel grid (which, probed, did not remove the grid); see <see cref="Updates"/>.</summary>
     public int LossShift { get; init; }
     /// <summary>Decay of an exponential moving average of the generator's weights and BN statistics, kept beside it and
     /// saved as generator.safetensors (0: off, the paper's; Lornatang's SRGAN uses 0.999 over 1e5+ steps).</summary>

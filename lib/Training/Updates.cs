@@ -37,13 +37,11 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
 
     /// <summary>
     /// SR and HR rolled together by one random offset (dy, dx) in [0, LossShift), with wrap-around; unchanged when
-    /// LossShift is 0. Why: every training crop starts on the LR grid, so the loss networks' stride-2 stages (VGG's
-    /// max pool, D's strided convolutions) always sit at the same phase of the generator's 4-pixel sub-pixel grid.
-    /// Patterns at that period which those stages cannot see (VGG22 after its pool) or that they reward, the
-    /// generator is then free to, or pushed to, paint at the same place in every 4x4 cell: the grid
-    /// (results/srgan-vgg22-cpu/README.md). A random phase per step makes any such pattern cost as much as it
-    /// gains on average. Pixel, content and adversarial terms are unchanged by the roll except at the seam, which
-    /// HR and SR share; TV is taken on the rolled image too (its seam term is the one sum it adds).
+    /// LossShift is 0. The hypothesis it tests: every training crop starts on the LR grid, so the loss networks'
+    /// stride-2 stages (VGG's max pool, D's strided convolutions) always sit at the same phase of the generator's
+    /// 4-pixel sub-pixel grid, and a pattern at that period they cannot see or that they reward would be painted in
+    /// every 4x4 cell. The probes rejected it (results/probes-grid/README.md: 18.5 dB of grid with the shift, 18.1
+    /// without); it stays as an option for ablations. The roll changes no pixel term except at the seam, which HR and SR share.
     /// </summary>
     (Tensor Sr, Tensor Hr) Shifted(Tensor sr, Tensor hr)
     {
