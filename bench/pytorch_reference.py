@@ -60,6 +60,30 @@ def vgg22():
     return net
 
 
+def srgan_step(g, opt, lr_b, hr_b, memory_format):
+    """One SRGAN step as a PyTorch user writes it (DCGAN example style): D on HR and detached SR, then G on
+    content (VGG22 MSE) + 1e-3 x adversarial, D not frozen in the G step. D and VGG in `memory_format`."""
+    d = discriminator().to(memory_format=memory_format)
+    vgg = vgg22().to(memory_format=memory_format)
+    opt_d = torch.optim.Adam(d.parameters(), lr=1e-4, betas=(0.9, 0.999))
+    bce = nn.BCEWithLogitsLoss()
+
+    def step():
+        sr = g(lr_b)
+        opt_d.zero_grad(set_to_none=True)
+        real, fake = d(hr_b), d(sr.detach())
+        (bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))).backward()
+        opt_d.step()
+        opt.zero_grad(set_to_none=True)
+        with torch.no_grad():
+            target = vgg((hr_b + 1) / 2)
+        content = nn.functional.mse_loss(vgg((sr + 1) / 2), target)
+        fake = d(sr)
+        (content + 1e-3 * bce(fake, torch.ones_like(fake))).backward()
+        opt.step()
+    return step
+
+
 def peak_rss_mb():
     """VmHWM of this process. (getrusage's ru_maxrss survives execve on Linux, so a child started by the C#
     benchmark would report the parent's peak.)"""
@@ -130,6 +154,7 @@ def main():
             nn.functional.mse_loss(g_cl(lr_b), hr_b).backward()
             opt_cl.step()
         result["cl_srresnet_step_s"] = timed(srresnet_step_cl, args.steps)
+        result["cl_srgan_step_s"] = timed(srgan_step(g_cl, opt_cl, lr_b, hr_b, torch.channels_last), args.steps)
         del g_cl, opt_cl
 
     g.train()
@@ -143,24 +168,7 @@ def main():
         opt.step()
     result["srresnet_step_s"] = timed(srresnet_step, args.steps)
 
-    d, vgg = discriminator(), vgg22()
-    opt_d = torch.optim.Adam(d.parameters(), lr=1e-4, betas=(0.9, 0.999))
-    bce = nn.BCEWithLogitsLoss()
-
-    def srgan_step():
-        sr = g(lr_b)
-        opt_d.zero_grad(set_to_none=True)
-        real, fake = d(hr_b), d(sr.detach())
-        (bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))).backward()
-        opt_d.step()
-        opt.zero_grad(set_to_none=True)
-        with torch.no_grad():
-            target = vgg((hr_b + 1) / 2)
-        content = nn.functional.mse_loss(vgg((sr + 1) / 2), target)
-        fake = d(sr)
-        (content + 1e-3 * bce(fake, torch.ones_like(fake))).backward()
-        opt.step()
-    result["srgan_step_s"] = timed(srgan_step, args.steps)
+    result["srgan_step_s"] = timed(srgan_step(g, opt, lr_b, hr_b, torch.contiguous_format), args.steps)
 
     a, b = torch.rand(2048, 2048), torch.rand(2048, 2048)
     result["sgemm_gflops"] = 2 * 2048 ** 3 / 1e9 / timed(lambda: a @ b, runs=5)

@@ -139,6 +139,7 @@ static class SpeedBench
         Console.WriteLine($"| measure | SRGAN Workbench | PyTorch {PyTorchVersion}, channels_last | ours vs PyTorch |");
         Console.WriteLine("|---|---:|---:|---:|");
         Row("SRResNet training step, 16 x 96 px (s)", ours["srresnet_step_s"], reference["cl_srresnet_step_s"], lowerIsBetter: true);
+        Row("SRGAN step, G + D + VGG22 (s)", ours["srgan_step_s"], reference["cl_srgan_step_s"], lowerIsBetter: true);
         Row("inference 512x512 -> 2048x2048 (output MP/s)", ours["infer_mpix_per_s"], reference["cl_infer_mpix_per_s"], lowerIsBetter: false);
         Row("inference peak resident memory (MB)", ours["infer_peak_rss_mb"], reference["cl_infer_peak_rss_mb"], lowerIsBetter: true);
         Console.WriteLine();
