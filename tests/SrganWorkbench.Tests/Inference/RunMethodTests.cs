@@ -1,4 +1,5 @@
 using SrganWorkbench.Data;
+using SrganWorkbench.Evaluation;
 using SrganWorkbench.Imaging;
 using SrganWorkbench.Inference;
 
@@ -12,7 +13,7 @@ public class RunMethodTests
     [InlineData("srgan-vgg22-cpu", "srgan-vgg22-cpu")]
     public void The_committed_runs_are_named_as_their_tables_rows_and_upscale(string run, string name)
     {
-        var upscaler = RunMethod.Load(Path.Combine(DataRoot.RepositoryRoot(), "results", run));
+        var upscaler = TrainedModel.Load(Path.Combine(DataRoot.RepositoryRoot(), "results", run)).Upscaler;
         Assert.Equal(name, upscaler.Name);
         var hr = ImageFile.Read(Path.Combine(SharedData.Set("Set5"), "bird.png")).ModCrop(4);
         var lr = new BicubicDegradation(4).Apply(hr).Crop(0, 0, 24, 24);
