@@ -43,9 +43,8 @@ static class ReproduceCommand
                 SrganVgg22 = parse.GetValue(srganVgg22) ?? committed.SrganVgg22,
                 SrganVgg54 = parse.GetValue(srganVgg54),
                 Sets = CliErrors.List(parse.GetValue(sets)!),
-                Evaluation = new EvaluationOptions
+                Evaluation = new ReproductionOptions().Evaluation with // the reproduction's protocol (daala SSIM on), measures as asked
                 {
-                    ComputeSsimDaala = true,
                     ComputeNiqe = !parse.GetValue(noNiqe),
                     ComputeLpips = !parse.GetValue(noLpips),
                     ComputePeriodic = !parse.GetValue(noPeriodic),
