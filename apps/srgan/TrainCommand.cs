@@ -34,12 +34,15 @@ static class TrainCommand
         var gridWeight = new Option<double?>("--grid-weight") { Description = "Weight of the grid loss: the SR-HR residual's part that repeats in every 4x4 cell (0: off, the paper's; profile default otherwise)." };
         var lossShift = new Option<int?>("--loss-shift") { Description = "Roll SR and HR by one random offset in [0,N) px each step before the losses (0: off, the paper's; profile default otherwise)." };
         var ema = new Option<double?>("--ema") { Description = "Keep an exponential moving average of the generator with this decay and save it as the run's generator (0: off)." };
+        var order = new ChoiceOption<StepOrder>("--step-order",
+            "SRGAN: d-first (D step, then G step through the updated D; Goodfellow et al.) or g-first (BasicSR's order; D runs once on SR for both updates, faster); profile default otherwise.",
+            TrainingChoices.Orders);
         var icnr = new Option<bool>("--icnr") { Description = "ICNR initialisation of the sub-pixel convolutions (fresh runs without --init-from)." };
 
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
             kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
-            pixelWeight, tvWeight, gridWeight, lossShift, ema, icnr,
+            pixelWeight, tvWeight, gridWeight, lossShift, ema, icnr, order,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
         command.Validators.Add(result =>
@@ -65,6 +68,7 @@ static class TrainCommand
             if (parse.GetValue(lossShift) is { } shift) cfg = cfg with { LossShift = shift };
             if (parse.GetValue(ema) is { } decay) cfg = cfg with { EmaDecay = decay };
             if (parse.GetValue(icnr)) cfg = cfg with { Icnr = true };
+            if (order.TryGet(parse, out var stepOrder)) cfg = cfg with { Order = stepOrder };
             if (adversarial.TryGet(parse, out var objective))
             {
                 if (cfg.Kind != ModelKind.Srgan)

@@ -19,6 +19,9 @@ static class TrainingChoices
     public static readonly (string Name, GanObjective Value)[] Adversarial =
         new[] { "bce", "lsgan", "wgan-gp", "ragan" }.Select(n => (n, SrganWorkbench.Losses.AdversarialLoss.Parse(n))).ToArray();
 
+    /// <summary>The SRGAN step orders by their command-line names.</summary>
+    public static readonly (string Name, StepOrder Value)[] Orders = [("d-first", StepOrder.DiscriminatorFirst), ("g-first", StepOrder.GeneratorFirst)];
+
     public static string Name(ModelKind kind) => Models.First(m => m.Value == kind).Name;
 
     public static string Name(GanObjective objective) =>

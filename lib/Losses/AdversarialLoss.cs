@@ -21,6 +21,8 @@ public enum GanObjective
 public sealed class AdversarialLoss(GanObjective objective, double gradientPenaltyWeight = 10)
 {
     public GanObjective Objective { get; } = objective;
+    /// <summary>WGAN-GP's penalty weight (lambda).</summary>
+    public double GradientPenaltyWeight { get; } = gradientPenaltyWeight;
     /// <summary>Random stream for the gradient penalty's mixing weights (torch's global one when null).</summary>
     public Generator? Random { get; init; }
 
@@ -30,7 +32,7 @@ public sealed class AdversarialLoss(GanObjective objective, double gradientPenal
         realLogits = d.forward(real);
         fakeLogits = d.forward(fake);
         var loss = DiscriminatorFromLogits(Objective, realLogits, fakeLogits);
-        return Objective == GanObjective.WganGp ? loss.add(GradientPenalty(d, real, fake).mul(gradientPenaltyWeight)) : loss;
+        return Objective == GanObjective.WganGp ? loss.add(GradientPenalty(d, real, fake).mul(GradientPenaltyWeight)) : loss;
     }
 
     /// <summary>The generator's adversarial loss; <paramref name="real"/> is needed by the relativistic objective only.</summary>

@@ -26,6 +26,9 @@ public sealed class Adam
         foreach (var (name, p) in _params) _state[name] = (zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());
     }
 
+    /// <summary>The parameters this optimiser updates (the ones that required a gradient when it was made).</summary>
+    public IReadOnlyList<Tensor> Parameters => _params.Select(p => (Tensor)p.Param).ToArray();
+
     public void ZeroGrad()
     {
         foreach (var (_, p) in _params) p.grad?.zero_();

@@ -16,6 +16,17 @@ public enum ModelKind
     Srgan,
 }
 
+/// <summary>The order of an SRGAN step's two updates (each sees the same batch and the same G output).</summary>
+public enum StepOrder
+{
+    /// <summary>D step, then the G step through the updated D (Goodfellow et al. 2014, Algorithm 1; PyTorch's DCGAN
+    /// example): D runs three times per step (HR, SR for D, SR for G). Older runs' configs, which do not name an order, ran this.</summary>
+    DiscriminatorFirst,
+    /// <summary>G step through the current D, then the D step (BasicSR's order). Both updates then see the same D, so
+    /// D runs once on SR and both losses backpropagate from that one forward (<see cref="Updates"/>): two D forwards per step.</summary>
+    GeneratorFirst,
+}
+
 /// <summary>
 /// Everything that defines a training run, saved as config.json beside its checkpoints. Named
 /// profiles give the paper's schedule (<c>paper</c>, for a GPU), one that fits about an hour on a
@@ -58,6 +69,8 @@ public sealed record TrainingConfig
     /// <summary>ICNR initialisation of the sub-pixel convolutions (Aitken et al. 2017): each output pixel's four
     /// phases start from one kernel, so the generator starts without a 2-pixel checkerboard. Fresh runs only.</summary>
     public bool Icnr { get; init; }
+    /// <summary>SRGAN: which update comes first in a step (the paper alternates them without saying which; see <see cref="StepOrder"/>).</summary>
+    public StepOrder Order { get; init; } = StepOrder.DiscriminatorFirst;
     /// <summary>VGG19 weights for a VGG content loss (default: $SRGAN_WEIGHTS/vgg19-imagenet-partial/...).</summary>
     public string? VggWeights { get; init; }
     /// <summary>SRResNet checkpoint an SRGAN run starts its generator from (the paper does).</summary>
@@ -132,6 +145,7 @@ public sealed record TrainingConfig
     /// schedules paint (results/probes-grid/README.md): a pixel MSE beside a VGG loss (x 1) and the grid loss (x GridWeight).
     /// 150-step probes from the same SRResNet on Set14: VGG22 + MSE + adversarial gave a periodic measure of 19.4 dB
     /// (SRResNet 6.3, the TensorLayer peer 5.7); the grid loss x 10 took it to 9.7 dB and LPIPS from 0.256 to 0.236.
+    /// G step first (BasicSR's order), which saves one of D's three forwards per step.
     /// </summary>
     static TrainingConfig Cpu(ModelKind kind, ContentLoss? content)
     {
@@ -144,7 +158,7 @@ public sealed record TrainingConfig
         var c = content ?? ContentLoss.Vgg22;
         return new TrainingConfig
         {
-            Steps = 800, DecayAtStep = 600, Content = c,
+            Steps = 800, DecayAtStep = 600, Content = c, Order = StepOrder.GeneratorFirst,
             ContentWeight = c.IsVgg ? 1e-4 : 1, AdversarialWeight = 1e-3, PixelWeight = c.IsVgg ? 1 : 0, GridWeight = CpuGridWeight,
             CheckpointEvery = 50, EvalEvery = 200, LogEvery = 10,
         };

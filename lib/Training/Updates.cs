@@ -9,9 +9,9 @@ namespace SrganWorkbench.Training;
 /// <summary>
 /// The training step of Ledig et al. (CVPR 2017, Sections 2.2 and 3.2), written out as the paper states it.
 /// SRResNet: G minimises the content loss (Eq. 4, pixel MSE; or a VGG loss, Eq. 5).
-/// SRGAN: the min-max game of Eq. 2, alternated as Goodfellow et al. do: first a D step (D learns to tell HR
-/// from G(LR)), then a G step with D frozen, on the perceptual loss of Eq. 3: content + 1e-3 x adversarial
-/// (the adversarial term -log D(G(LR)), Eq. 6). HR arrives in [-1,1], LR in [0,1].
+/// SRGAN: the min-max game of Eq. 2, alternated as Goodfellow et al. do: a D step (D learns to tell HR
+/// from G(LR)) and a G step with D frozen, on the perceptual loss of Eq. 3: content + 1e-3 x adversarial
+/// (the adversarial term -log D(G(LR)), Eq. 6), in the config's <see cref="StepOrder"/>. HR arrives in [-1,1], LR in [0,1].
 /// </summary>
 public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG, Discriminator? d, Adam? optimD,
     ContentTerm content, AdversarialLoss adversarial)
@@ -19,20 +19,51 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     /// <summary>The run's random stream: draws the loss-shift offsets (<see cref="TrainingConfig.LossShift"/>); torch's global one when null.</summary>
     public Generator? Random { get; init; }
 
-    /// <summary>One step: G's output, then (SRGAN) the D step, then the G step. Returns the logged values.</summary>
+    /// <summary>One step: G's output, then (SRGAN) the D step and the G step in the config's order. Returns the logged values.</summary>
     public Dictionary<string, double> Step(Tensor lr, Tensor hr, double learningRate)
     {
         var values = new Dictionary<string, double>();
         var sr = g.Forward(lr);
         (sr, hr) = Shifted(sr, hr);
         if (d is null)
-        {
             GeneratorStep(sr, hr, learningRate, values);
-            return values;
+        else if (config.Order == StepOrder.GeneratorFirst)
+            GeneratorFirstStep(sr, hr, learningRate, values);
+        else
+        {
+            DiscriminatorStep(sr, hr, learningRate, values);
+            GeneratorStep(sr, hr, learningRate, values);
         }
-        DiscriminatorStep(sr, hr, learningRate, values);
-        GeneratorStep(sr, hr, learningRate, values);
         return values;
+    }
+
+    /// <summary>
+    /// The G step, then the D step (<see cref="StepOrder.GeneratorFirst"/>): equal to <see cref="GeneratorStep"/> followed
+    /// by <see cref="DiscriminatorStep"/> on the same SR (a test checks it), written so that D runs once on SR. The G
+    /// step sees D before D's update, so D's logits on SR are the ones the D step needs too; each loss backpropagates
+    /// from them into its own network only (<c>inputs</c>), so G's loss computes no gradient for D's weights and D's
+    /// loss none past D's input. Saves one of D's three forward passes per step. The only difference from the written-out
+    /// pair: D's batch-norm running statistics (which training never uses, D is always in training mode) see SR once, not twice.
+    /// </summary>
+    void GeneratorFirstStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
+    {
+        var fakeLogits = d!.forward(sr);
+        var realLogits = d.forward(hr);
+        var realForG = adversarial.Objective == GanObjective.RelativisticAverage ? realLogits.detach() : null;
+        var adversarialLoss = AdversarialLoss.GeneratorFromLogits(adversarial.Objective, realForG, fakeLogits);
+        var gLoss = GeneratorLoss(sr, hr, adversarialLoss, values);
+        var dLoss = AdversarialLoss.DiscriminatorFromLogits(adversarial.Objective, realLogits, fakeLogits);
+        if (adversarial.Objective == GanObjective.WganGp)
+            dLoss = dLoss.add(adversarial.GradientPenalty(d, hr, sr).mul(adversarial.GradientPenaltyWeight));
+        // D's gradients first, keeping the shared graph for G's backward, which then frees it.
+        optimD!.ZeroGrad();
+        autograd.backward(dLoss, retain_graph: true, inputs: optimD.Parameters.ToList());
+        optimG.ZeroGrad();
+        autograd.backward(gLoss, inputs: optimG.Parameters.ToList());
+        optimG.Step(learningRate);
+        optimD.Step(learningRate);
+        values["g_loss"] = gLoss.item<float>();
+        LogDiscriminator(dLoss, realLogits, fakeLogits, values);
     }
 
     /// <summary>
@@ -59,6 +90,11 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
         optimD!.ZeroGrad();
         loss.backward();
         optimD.Step(learningRate);
+        LogDiscriminator(loss, realLogits, fakeLogits, values);
+    }
+
+    static void LogDiscriminator(Tensor loss, Tensor realLogits, Tensor fakeLogits, Dictionary<string, double> values)
+    {
         values["d_loss"] = loss.item<float>();
         values["d_hr"] = realLogits.detach().sigmoid().mean().item<float>();
         values["d_sr"] = fakeLogits.detach().sigmoid().mean().item<float>();
@@ -68,17 +104,29 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     /// total-variation terms); Adam on G's parameters.</summary>
     public void GeneratorStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
     {
+        Tensor? adversarialLoss = null;
+        if (d is not null)
+            using (Frozen(d)) adversarialLoss = adversarial.Generator(d, hr, sr, out _);
+        var total = GeneratorLoss(sr, hr, adversarialLoss, values);
+        optimG.ZeroGrad();
+        total.backward();
+        optimG.Step(learningRate);
+        if (d is not null) values["g_loss"] = total.item<float>();
+    }
+
+    /// <summary>G's loss (Eq. 3 and this workspace's optional terms): content x its weight, + adversarial x its
+    /// weight (SRGAN), + pixel, grid and total-variation terms when their weights are set.</summary>
+    Tensor GeneratorLoss(Tensor sr, Tensor hr, Tensor? adversarialLoss, Dictionary<string, double> values)
+    {
         var contentLoss = content.Compute(sr, hr);
         Tensor total;
-        if (d is null)
+        if (adversarialLoss is null)
         {
             total = config.ContentWeight == 1 ? contentLoss : contentLoss.mul(config.ContentWeight);
             values["loss"] = contentLoss.item<float>(); // SRResNet logs name its loss "loss"
         }
         else
         {
-            Tensor adversarialLoss;
-            using (Frozen(d)) adversarialLoss = adversarial.Generator(d, hr, sr, out _);
             total = contentLoss.mul(config.ContentWeight).add(adversarialLoss.mul(config.AdversarialWeight));
             values["content"] = contentLoss.item<float>();
             values["adversarial"] = adversarialLoss.item<float>();
@@ -101,10 +149,7 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
             total = total.add(tv.mul(config.TotalVariationWeight));
             values["tv"] = tv.item<float>();
         }
-        optimG.ZeroGrad();
-        total.backward();
-        optimG.Step(learningRate);
-        if (d is not null) values["g_loss"] = total.item<float>();
+        return total;
     }
 
     /// <summary>D's parameters need no gradient while G learns through it (as BasicSR does): the backward pass

@@ -93,4 +93,70 @@ public class SrganStepTests(ITestOutputHelper output)
         ModelInit.Reset(init, config.Seed);
         Assert.True((init.state_dict()["conv_input.weight"] - g.state_dict()["conv_input.weight"]).abs().max().item<float>() > rate / 2);
     }
+
+    /// <summary>
+    /// The G-first step (BasicSR's order) runs D once on SR and backpropagates both losses from that forward
+    /// (Updates.GeneratorFirstStep). Written out the plain way instead, as BasicSR does it (G step through a frozen
+    /// D, then the D step on the detached SR, D running three times), it must give the same losses and weights.
+    /// </summary>
+    [Theory]
+    [InlineData(GanObjective.Bce)]
+    [InlineData(GanObjective.LeastSquares)]
+    [InlineData(GanObjective.RelativisticAverage)]
+    public void The_generator_first_step_with_one_D_forward_equals_the_written_out_pair(GanObjective objective)
+    {
+        using var temp = new SharedData.TempFolder();
+        var config = TrainingConfig.ForProfile("smoke", ModelKind.Srgan) with
+        {
+            Device = "cpu", VggWeights = Vgg, Steps = 1, CheckpointEvery = 1, ContentWeight = 0.01, AdversarialWeight = 0.1,
+            PixelWeight = 1, GridWeight = 10, Adversarial = objective, Order = StepOrder.GeneratorFirst,
+        };
+        Assert.Equal(TrainingStatus.Completed, new Trainer(config, temp.Path, SharedData.Root, output.WriteLine).Run().Status);
+        var logged = TrainingLog.Read(Path.Combine(temp.Path, "log.jsonl")).Single(e => e.ContainsKey("lr"));
+
+        using var scope = NewDisposeScope();
+        var g = new SRResNet(config.Generator);
+        ModelInit.Reset(g, config.Seed);
+        var fastG = new FastGenerator(g);
+        var d = new Discriminator(config.Discriminator);
+        ModelInit.Reset(d, config.Seed + 1);
+        ChannelsLast.Apply(d);
+        var optimG = new Adam(g);
+        var optimD = new Adam(d);
+        var plain = config with { Order = StepOrder.DiscriminatorFirst };
+        var updates = new Updates(plain, fastG, optimG, d, optimD, ContentTerm.Create(config.Content, Vgg, CPU), new AdversarialLoss(objective));
+        var batch = TrainingCrops.FromSets(config.TrainSets, SharedData.Root, config.Data with { Seed = config.Seed }).GetBatch(0);
+        var (lr, hrUnit) = ImageTensor.ToTensors(batch);
+        var hr = hrUnit.mul(2).sub(1);
+        double rate = config.LearningRateAt(0);
+        g.train(); d.train();
+
+        var sr = fastG.Forward(lr);
+        var values = new Dictionary<string, double>();
+        updates.GeneratorStep(sr, hr, rate, values);      // through D as it is, D frozen
+        updates.DiscriminatorStep(sr, hr, rate, values);  // then D, on the same (detached) SR
+
+        foreach (string key in new[] { "d_loss", "d_hr", "d_sr", "content", "adversarial", "pixel", "grid", "g_loss" })
+        {
+            output.WriteLine($"{key}: trainer {logged[key]:G9}, written out {values[key]:G9}");
+            Assert.True(Math.Abs(values[key] - logged[key]) <= 1e-6 * Math.Max(1, Math.Abs(values[key])), $"{key}: trainer {logged[key]} vs written out {values[key]}");
+        }
+        using var checkpoint = Checkpoint.Read(temp.Path);
+        int compared = 0;
+        foreach (var (prefix, module) in new (string, TorchSharp.torch.nn.Module)[] { ("generator.", g), ("discriminator.", d) })
+            foreach (var (name, t) in module.state_dict())
+            {
+                // D's batch-norm running statistics see SR once in the shared form and twice written out; training never reads them.
+                if (prefix == "discriminator." && (name.EndsWith("running_mean") || name.EndsWith("running_var") || name.EndsWith("num_batches_tracked"))) continue;
+                var trained = checkpoint.Tensors[prefix + name];
+                double diff = (trained.to_type(ScalarType.Float64) - t.to_type(ScalarType.Float64)).abs().max().item<double>();
+                Assert.True(diff <= 1e-6, $"{prefix}{name} differs by {diff} after one step");
+                compared++;
+            }
+        Assert.True(compared > 40, $"compared only {compared} tensors");
+        // Both networks moved.
+        using var initD = new Discriminator(config.Discriminator);
+        ModelInit.Reset(initD, config.Seed + 1);
+        Assert.True((initD.state_dict()["features.0.weight"] - d.state_dict()["features.0.weight"]).abs().max().item<float>() > rate / 2);
+    }
 }
