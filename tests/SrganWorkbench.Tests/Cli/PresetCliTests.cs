@@ -78,7 +78,8 @@ public class PresetCliTests
     public void Keras_slides_trains_with_nearest_upsampling_keras_momenta_vgg34_and_dense_1024()
     {
         using var temp = new SharedData.TempFolder();
-        var c = TrainSmoke("keras-slides", temp.File("run"));
+        string run = temp.File("run");
+        var c = TrainSmoke("keras-slides", run);
         Assert.Equal((UpsamplingType.NearestConv, true), (c.Generator.Upsampling, c.Generator.PReluPerChannel));
         Assert.Equal((0.5, 0.2), (c.Generator.BatchNormMomentum, c.Discriminator.BatchNormMomentum)); // Keras 0.5 and 0.8
         Assert.Equal(1024, c.Discriminator.DenseWidth);
@@ -86,6 +87,11 @@ public class PresetCliTests
         Assert.DoesNotContain(c.Substitutions, s => s.Contains("VGG54")); // VGG34 is the recipe's own layer
         Assert.Contains(c.Substitutions, s => s.Contains("losses averaged"));
         Assert.Equal((128, 32), (Presets.KerasSlides.For("cpu").Data.HrSize, Presets.KerasSlides.For("cpu").Data.LrSize));
+
+        // A preset run resumes like any other (its config, substitutions included, is made again the same), longer with --steps.
+        var resumed = Srgan("train", "--preset", "keras-slides", "--profile", "smoke", "--device", "cpu", "--steps", "14", "--out", run, "--resume");
+        Assert.True(resumed.Code == 0, resumed.Err);
+        Assert.Contains("Completed: finished 14 steps", resumed.Out);
     }
 
     [Fact]
