@@ -5,7 +5,8 @@ using SrganWorkbench.Training;
 
 namespace SrganWorkbench.Cli;
 
-/// <summary><c>srgan train</c>: SRResNet or SRGAN with a named profile, resumable.</summary>
+/// <summary><c>srgan train</c>: SRResNet or SRGAN with a named profile, or a seed implementation's recipe (<c>--preset</c>,
+/// <see cref="SrganWorkbench.Training.Presets"/>) scaled to a profile's budget; resumable.</summary>
 static class TrainCommand
 {
     public static Command Create()
@@ -38,11 +39,15 @@ static class TrainCommand
             "SRGAN: d-first (D step, then G step through the updated D; Goodfellow et al.) or g-first (BasicSR's order; D runs once on SR for both updates, faster); profile default otherwise.",
             TrainingChoices.Orders);
         var icnr = new Option<bool>("--icnr") { Description = "ICNR initialisation of the sub-pixel convolutions (fresh runs without --init-from)." };
+        var preset = new ChoiceOption<TrainingPreset>("--preset",
+            "SRGAN as a seed implementation's recipe (listed below), scaled to --profile's budget; the run's config.json records its source and substitutions.",
+            TrainingChoices.Presets);
+        var vggWeights = new Option<string?>("--vgg-weights") { Description = "VGG19 weights for a VGG content loss (default: the shared conv1_1..conv3_4; torchvision's vgg19 .pth for VGG54)." };
 
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
             kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
-            pixelWeight, tvWeight, gridWeight, lossShift, ema, icnr, order,
+            pixelWeight, tvWeight, gridWeight, lossShift, ema, icnr, order, preset, vggWeights,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
         command.Validators.Add(result =>
@@ -52,12 +57,24 @@ static class TrainCommand
                 if (result.Given(stated))
                     result.AddError($"--config and {stated.Name} cannot be combined: the config file states its {what}; edit the file or drop one of them.");
         });
+        // A preset states the model (SRGAN) and the content loss; a config file states everything.
+        command.Validators.Add(result =>
+        {
+            if (!result.Given(preset)) return;
+            foreach (var (stated, what) in new (Option, string)[] { (kind, "model (srgan)"), (content, "content loss"), (config, "whole config") })
+                if (result.Given(stated))
+                    result.AddError($"--preset and {stated.Name} cannot be combined: the preset states its {what}; drop one of them.");
+        });
         command.SetAction(parse =>
         {
             var modelKind = kind.Get(parse);
+            string? vgg = parse.GetValue(vggWeights) is { } v ? Path.GetFullPath(v) : null;
             var cfg = parse.GetValue(config) is { } path
                 ? TrainingConfig.FromJson(File.ReadAllText(path), path)
+                : preset.TryGet(parse, out var recipe)
+                ? recipe.For(profile.Get(parse), vgg)
                 : TrainingConfig.ForProfile(profile.Get(parse), modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
+            if (vgg != null) cfg = cfg with { VggWeights = vgg };
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
             if (parse.GetValue(seed) is { } s) cfg = cfg with { Seed = s };
             if (parse.GetValue(contentWeight) is { } cw) cfg = cfg with { ContentWeight = cw };
@@ -84,10 +101,10 @@ static class TrainCommand
             }
             cfg = cfg with { Device = parse.GetValue(device)! };
             if (parse.GetValue(initFrom) is { } init) cfg = cfg with { InitFrom = Path.GetFullPath(init) };
-            if (cfg.Kind == ModelKind.Srgan && cfg.InitFrom == null && !parse.GetValue(resume))
+            if (cfg.Kind == ModelKind.Srgan && cfg.InitFrom == null && cfg.Preset == null && !parse.GetValue(resume))
                 Console.Error.WriteLine("note: no --init-from; the paper starts SRGAN from a trained SRResNet (srgan train --model srresnet first).");
 
-            string folder = parse.GetValue(output) ?? Path.Combine(RepoPaths.Runs, $"{cfg.Kind.ToString().ToLowerInvariant()}-{cfg.Profile}");
+            string folder = parse.GetValue(output) ?? Path.Combine(RepoPaths.Runs, $"{cfg.Preset ?? cfg.Kind.ToString().ToLowerInvariant()}-{cfg.Profile}");
             var trainer = new Trainer(cfg, folder, parse.GetValue(data));
             using var cancel = new CancellationTokenSource();
             Console.CancelKeyPress += (_, e) =>

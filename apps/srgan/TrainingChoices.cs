@@ -15,6 +15,8 @@ static class TrainingChoices
 
     public static readonly (string Name, string Value)[] Profiles = TrainingConfig.ProfileNames.Select(p => (p, p)).ToArray();
 
+    public static readonly (string Name, TrainingPreset Value)[] Presets = SrganWorkbench.Training.Presets.All.Select(p => (p.Name, p)).ToArray();
+
     /// <summary>The adversarial objectives by their command-line names; the library's parser (AdversarialLoss.Parse) maps each name.</summary>
     public static readonly (string Name, GanObjective Value)[] Adversarial =
         new[] { "bce", "lsgan", "wgan-gp", "ragan" }.Select(n => (n, SrganWorkbench.Losses.AdversarialLoss.Parse(n))).ToArray();
@@ -78,6 +80,16 @@ static class TrainingChoices
             text.AppendLine(("  " + string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i])))).TrimEnd());
         text.AppendLine();
         foreach (string line in networks) text.AppendLine("  " + line);
+        text.AppendLine();
+        text.AppendLine("Presets (--preset NAME; SRGAN from scratch, as each recipe trains). " + SrganWorkbench.Training.Presets.ScalingRule);
+        text.AppendLine("The run's first lines and config.json state the preset's source and every substitution.");
+        foreach (var p in SrganWorkbench.Training.Presets.All)
+        {
+            text.AppendLine();
+            text.AppendLine($"  {p.Name}: {p.Source}");
+            text.AppendLine($"    {p.Description}");
+            foreach (string substitution in p.For("cpu").Substitutions) text.AppendLine($"    cpu profile: {substitution}");
+        }
         return text.ToString();
     }
 }

@@ -11,6 +11,10 @@ public sealed record CropOptions
     public int BatchSize { get; init; } = 16;
     /// <summary>Random horizontal flips, vertical flips and 90-degree rotations (the 8 symmetries of a square).</summary>
     public bool Augment { get; init; } = true;
+    /// <summary>Each item is a whole training image resized (bicubic, MATLAB's imresize) to HrSize x HrSize, its LR
+    /// made from that by the degradation, instead of a random crop (false: the paper's crops). Some reimplementations
+    /// train this way (e.g. 256x256 HR / 64x64 LR); it changes aspect ratios and the scale of the content.</summary>
+    public bool WholeImage { get; init; }
     public long Seed { get; init; } = 0;
     /// <summary>Degradation that makes the LR crop; parse with <see cref="Degradation.Parse"/>.</summary>
     public string Degradation { get; init; } = "bicubic";
@@ -58,6 +62,7 @@ public sealed class TrainingCrops
 {
     readonly Lazy<RgbImage>[] _images;
     readonly (int Width, int Height)[] _sizes; // after modcrop, known without decoding
+    readonly Lazy<RgbImage>[] _resized; // WholeImage: each image at HrSize x HrSize
     readonly Degradation _degradation;
     public CropOptions Options { get; }
     public IReadOnlyList<string> Files { get; }
@@ -78,7 +83,7 @@ public sealed class TrainingCrops
         foreach (string file in imageFiles)
         {
             var (w, h) = ImageFile.ReadSize(file);
-            if (w - w % Options.Scale >= Options.HrSize && h - h % Options.Scale >= Options.HrSize)
+            if (Options.WholeImage || (w - w % Options.Scale >= Options.HrSize && h - h % Options.Scale >= Options.HrSize))
             {
                 usable.Add(file);
                 sizes.Add((w - w % Options.Scale, h - h % Options.Scale));
@@ -91,6 +96,7 @@ public sealed class TrainingCrops
         _sizes = sizes.ToArray();
         Skipped = skipped;
         _images = usable.Select(f => new Lazy<RgbImage>(() => ImageFile.Read(f).ModCrop(Options.Scale))).ToArray();
+        _resized = _images.Select(image => new Lazy<RgbImage>(() => MatlabResize.Resize(image.Value, Options.HrSize, Options.HrSize))).ToArray();
     }
 
     /// <summary>Training crops from the image folders of the named sets under a data root.</summary>
@@ -116,8 +122,8 @@ public sealed class TrainingCrops
         {
             int imageIndex = rng.Next(_images.Length);
             var (w, h) = _sizes[imageIndex];
-            int lx = rng.Next(w / scale - lrSize + 1);
-            int ly = rng.Next(h / scale - lrSize + 1);
+            int lx = rng.Next(Math.Max(1, w / scale - lrSize + 1)); // 1: a whole-image item smaller than a crop
+            int ly = rng.Next(Math.Max(1, h / scale - lrSize + 1));
             // Always drawn, so that crops are the same with augmentation on or off.
             int transform = rng.Next(8);
             picks[i] = (imageIndex, lx, ly, Options.Augment ? transform : 0);
@@ -125,9 +131,10 @@ public sealed class TrainingCrops
         Parallel.For(0, n, new ParallelOptions { MaxDegreeOfParallelism = Options.Workers }, i =>
         {
             var (imageIndex, lx, ly, transform) = picks[i];
-            var image = _images[imageIndex].Value;
-            var lrCrop = _degradation.ApplyRegion(image, lx, ly, lrSize, lrSize);
-            var hrCrop = image.Crop(lx * scale, ly * scale, hrSize, hrSize);
+            // Whole-image items ignore the drawn position (drawn all the same, so the stream of choices is one).
+            var (image, x0, y0) = Options.WholeImage ? (_resized[imageIndex].Value, 0, 0) : (_images[imageIndex].Value, lx, ly);
+            var lrCrop = _degradation.ApplyRegion(image, x0, y0, lrSize, lrSize);
+            var hrCrop = Options.WholeImage ? image : image.Crop(x0 * scale, y0 * scale, hrSize, hrSize);
             WritePlanar(lrCrop, transform, lr.AsSpan(i * 3 * lrSize * lrSize, 3 * lrSize * lrSize));
             WritePlanar(hrCrop, transform, hr.AsSpan(i * 3 * hrSize * hrSize, 3 * hrSize * hrSize));
         });

@@ -11,13 +11,15 @@ namespace SrganWorkbench.Evaluation;
 /// </summary>
 public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config, long Step, string Description)
 {
+    /// <summary>Loads the run or checkpoint at <paramref name="path"/>. Outputs are histogram-matched to the bicubic upscale
+    /// when <paramref name="histogramMatch"/> asks, and always for a run whose config does (<see cref="TrainingConfig.HistogramMatch"/>).</summary>
     public static TrainedModel Load(string path, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false)
     {
         using var c = Checkpoint.Read(path);
         string name = RunMethod.Name(c.Config);
         string log = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(c.Path)!, "log.jsonl");
         string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
-        var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch);
+        var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch || c.Config.HistogramMatch);
         return new TrainedModel(upscaler, c.Config, c.Step,
             $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}");
     }

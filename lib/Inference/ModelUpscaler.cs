@@ -46,7 +46,7 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
     /// trained against HR in [-1,1], by (y+1)/2, and (tanh+1)/2 as is.</summary>
     Tensor Run(InferenceGenerator generator, Tensor lr)
     {
-        var input = model.Options.Input == InputRange.Signed ? lr.mul(2).sub_(1) : lr; // freed by the caller's dispose scope
+        var input = model.Options.Input.FromUnit(lr); // freed by the caller's dispose scope
         var y = generator.Forward(input);
         return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add_(1).div_(2);
     }

@@ -24,6 +24,9 @@ public sealed record DiscriminatorOptions
     public DiscriminatorHead Head { get; init; } = DiscriminatorHead.Flatten;
     /// <summary>Batch norm after every conv but the first; off for WGAN-GP, whose penalty assumes per-sample gradients.</summary>
     public bool BatchNorm { get; init; } = true;
+    /// <summary>Batch norm's momentum in PyTorch's convention (0.1, its default); a Keras momentum k is 1 - k here
+    /// (see <see cref="GeneratorOptions.BatchNormMomentum"/>).</summary>
+    public double BatchNormMomentum { get; init; } = 0.1;
     public double LeakySlope { get; init; } = 0.2;
 }
 
@@ -54,7 +57,7 @@ public sealed class Discriminator : Module<Tensor, Tensor>
             int outChannels = c << (i / 2);
             int stride = i % 2 == 1 ? 2 : 1;
             layers.Add(($"{layers.Count}", Conv2d(inChannels, outChannels, 3, stride: stride, padding: 1)));
-            if (i > 0 && Options.BatchNorm) layers.Add(($"{layers.Count}", BatchNorm2d(outChannels)));
+            if (i > 0 && Options.BatchNorm) layers.Add(($"{layers.Count}", BatchNorm2d(outChannels, momentum: Options.BatchNormMomentum)));
             layers.Add(($"{layers.Count}", LeakyReLU(Options.LeakySlope)));
             inChannels = outChannels;
         }

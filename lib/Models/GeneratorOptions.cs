@@ -45,6 +45,14 @@ public enum InputRange
     Signed,
 }
 
+/// <summary>Maps images in [0,1] onto a generator's <see cref="InputRange"/>: the one place both the trainer and the
+/// upscaler do it, so a network is trained and used on the same range.</summary>
+public static class InputRanges
+{
+    public static TorchSharp.torch.Tensor FromUnit(this InputRange range, TorchSharp.torch.Tensor unit) =>
+        range == InputRange.Signed ? unit.mul(2).sub(1) : unit;
+}
+
 /// <summary>The layer between the residual blocks and the long skip connection.</summary>
 public enum MidLayer
 {
@@ -65,6 +73,10 @@ public sealed record GeneratorOptions
     public int Blocks { get; init; } = 16;
     public int Channels { get; init; } = 64;
     public bool BatchNorm { get; init; } = true;
+    /// <summary>Batch norm's running-statistics momentum in PyTorch's convention (new = (1-m) x old + m x batch; 0.1,
+    /// PyTorch's default). Keras states the opposite (its momentum is the old statistics' weight), so a Keras
+    /// recipe's 0.5 is 0.5 here and its 0.8 is 0.2; it changes only the statistics eval mode uses.</summary>
+    public double BatchNormMomentum { get; init; } = 0.1;
     public UpsamplingType Upsampling { get; init; } = UpsamplingType.SubPixel;
     public ConvPadding Padding { get; init; } = ConvPadding.Zero;
     public OutputActivation Output { get; init; } = OutputActivation.Identity;
@@ -89,6 +101,7 @@ public sealed record GeneratorOptions
     public void Validate()
     {
         if (Blocks < 0) throw new ArgumentException($"Blocks must be >= 0, got {Blocks}.");
+        if (BatchNormMomentum is <= 0 or > 1) throw new ArgumentException($"BatchNormMomentum must be in (0, 1] (PyTorch's convention), got {BatchNormMomentum}.");
         if (Channels <= 0) throw new ArgumentException($"Channels must be positive, got {Channels}.");
         if (Scale < 2 || (Scale & (Scale - 1)) != 0) throw new ArgumentException($"Scale must be a power of two >= 2, got {Scale}.");
         // Odd, so that "same" padding of k/2 keeps the size and centres the kernel.

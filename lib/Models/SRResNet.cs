@@ -49,7 +49,7 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         conv_output = Layers.Conv(Options, c, 3, Options.OutputKernel);
 
         if (Options.Mid == MidLayer.ConvPRelu) prelu_mid = Layers.Activation(Options);
-        else if (Options.BatchNorm) bn_mid = BatchNorm2d(c);
+        else if (Options.BatchNorm) bn_mid = BatchNorm2d(c, momentum: Options.BatchNormMomentum);
 
         RegisterComponents();
     }
@@ -119,7 +119,7 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
         conv1 = Layers.Conv(o, o.Channels, o.Channels, 3, o.BodyConvBias);
         conv2 = Layers.Conv(o, o.Channels, o.Channels, 3, o.BodyConvBias);
         prelu = Layers.Activation(o);
-        if (o.BatchNorm) { bn1 = BatchNorm2d(o.Channels); bn2 = BatchNorm2d(o.Channels); }
+        if (o.BatchNorm) { bn1 = BatchNorm2d(o.Channels, momentum: o.BatchNormMomentum); bn2 = BatchNorm2d(o.Channels, momentum: o.BatchNormMomentum); }
         RegisterComponents();
     }
 

@@ -53,6 +53,11 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         AtomicFile.WriteAllText(Path.Combine(RunDirectory, "config.json"), Config.ToJson() + "\n");
         _log($"{Config.Kind} run in {RunDirectory}: profile {Config.Profile}, steps {start}..{Config.Steps}, generator {models.Generator.ParameterCount():N0} parameters" +
              (models.Discriminator != null ? $", discriminator {models.Discriminator.ParameterCount():N0}" : ""));
+        if (Config.Preset != null)
+        {
+            _log($"preset {Config.Preset}: {Config.PresetSource}");
+            foreach (string substitution in Config.Substitutions) _log($"  substitution: {substitution}");
+        }
 
         var crops = TrainingCrops.FromSets(Config.TrainSets, dataRoot, Config.Data with { Seed = Config.Seed });
         if (crops.Skipped.Count > 0) _log($"skipped {crops.Skipped.Count} image(s) smaller than {Config.Data.HrSize}px: {string.Join(", ", crops.Skipped.Select(Path.GetFileName))}");
@@ -73,7 +78,9 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             Dictionary<string, double> values;
             using (NewDisposeScope())
             {
-                var (lr, hrUnit) = ImageTensor.ToTensors(batch, device);
+                var (lrUnit, hrUnit) = ImageTensor.ToTensors(batch, device);
+                // The generator's input range (ModelUpscaler maps the same way at inference); HR is always [-1,1].
+                var lr = Config.Generator.Input.FromUnit(lrUnit);
                 double learningRate = Config.LearningRateAt(step);
                 values = updates.Step(lr, hrUnit.mul(2).sub(1), learningRate);
                 models.Average?.Update();
@@ -146,7 +153,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     {
         bool training = g.training;
         var evaluator = new Evaluator(new EvaluationOptions { ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false, Scale = Config.Generator.Scale }, dataRoot);
-        double psnr = evaluator.Run([new ModelUpscaler(g, "generator", device)], ["Set5"]).Average(s => s.Psnr);
+        double psnr = evaluator.Run([new ModelUpscaler(g, "generator", device, histogramMatch: Config.HistogramMatch)], ["Set5"]).Average(s => s.Psnr);
         if (training) g.train();
         logFile.Write(new Dictionary<string, object> { ["step"] = step, ["set5_psnr"] = psnr });
         Evaluated?.Invoke(step, psnr);

@@ -75,6 +75,17 @@ public sealed record TrainingConfig
     public string? VggWeights { get; init; }
     /// <summary>SRResNet checkpoint an SRGAN run starts its generator from (the paper does).</summary>
     public string? InitFrom { get; init; }
+    /// <summary>Match each output's per-channel histogram to the bicubic upscale of its LR whenever this run's generator
+    /// is evaluated or used (some reimplementations post-process so; false: the paper's raw output). It is part of the
+    /// method, so the run carries it rather than every command being asked for it.</summary>
+    public bool HistogramMatch { get; init; }
+
+    /// <summary>The <see cref="Presets">preset</see> this run reproduces (null: none).</summary>
+    public string? Preset { get; init; }
+    /// <summary>What kind of implementation the preset's recipe comes from.</summary>
+    public string? PresetSource { get; init; }
+    /// <summary>Where this run departs from its preset's recipe and why, in words ("VGG54 in the original; VGG34 here: ...").</summary>
+    public IReadOnlyList<string> Substitutions { get; init; } = [];
 
     public long Seed { get; init; }
     public string Device { get; init; } = "auto";
@@ -91,8 +102,7 @@ public sealed record TrainingConfig
         if (Steps <= 0) throw new ArgumentException($"Steps must be positive, got {Steps}.");
         if (Data.HrSize % Generator.Scale != 0) throw new ArgumentException($"HR crop {Data.HrSize} is not divisible by the scale {Generator.Scale}.");
         if (Data.Scale != Generator.Scale) throw new ArgumentException($"Data scale {Data.Scale} differs from the generator's {Generator.Scale}.");
-        // The trainer feeds LR crops in [0,1] (the paper's); only ModelUpscaler maps images onto another input range.
-        if (Generator.Input != InputRange.Unit) throw new ArgumentException($"The trainer feeds LR in [0,1]; Generator.Input {Generator.Input} is for peers' pretrained models.");
+        // Generator.Input: the trainer maps LR crops onto its range (Trainer.Run), as ModelUpscaler does at inference.
         if (Kind == ModelKind.Srgan && Discriminator.Head == DiscriminatorHead.Flatten && Discriminator.InputSize != Data.HrSize)
             throw new ArgumentException($"The discriminator's input size {Discriminator.InputSize} must equal the HR crop size {Data.HrSize}.");
         if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0 || GridWeight < 0)
@@ -185,6 +195,8 @@ public sealed record TrainingConfig
     static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
+        // Substitutions are sentences for people to read: keep their apostrophes and arrows as written, not \u0027.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         Converters = { new JsonStringEnumConverter() },
     };

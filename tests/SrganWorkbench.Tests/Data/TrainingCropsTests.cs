@@ -134,4 +134,23 @@ public class TrainingCropsTests
             }
         return result;
     }
+
+    [Fact]
+    public void Whole_image_items_are_the_image_resized_and_its_degraded_lr()
+    {
+        string baby = Path.Combine(SharedData.Set("Set5"), "baby.png");
+        var crops = new TrainingCrops([baby], new CropOptions { HrSize = 64, BatchSize = 2, WholeImage = true, Augment = false });
+        var batch = crops.GetBatch(3);
+        var hr = MatlabResize.Resize(ImageFile.Read(baby).ModCrop(4), 64, 64);
+        var lr = new BicubicDegradation(4).Apply(hr);
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(hr.Pixels, batch.HrImage(i).Pixels);
+            Assert.Equal(lr.Pixels, batch.LrImage(i).Pixels);
+        }
+        // No image is too small for a whole-image item: 512 px Set5 resized up to 1024 px.
+        var large = new TrainingCrops(Set5(), new CropOptions { HrSize = 1024, BatchSize = 1, WholeImage = true });
+        Assert.Empty(large.Skipped);
+        Assert.Equal(1024, large.GetBatch(0).HrSize);
+    }
 }
