@@ -88,6 +88,31 @@ public class KernelPackageTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_hash_i_source_adds_a_local_feed()
+    {
+        using var temp = new SharedData.TempFolder();
+        string project = temp.File("probe");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "SrganWorkbench.LocalFeedProbe.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework><Version>1.0.0</Version><ImplicitUsings>disable</ImplicitUsings></PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Probe.cs"), "namespace SrganWorkbench.LocalFeedProbe; public static class Probe { public static string Hello => \"from the local feed\"; }");
+        var pack = TestProcess.Run("dotnet", ["pack", project, "-c", "Release", "-o", temp.File("feed"), "--nologo"]);
+        Assert.True(pack.Code == 0, pack.Out + pack.Err);
+
+        // The probe must come from the feed, not from an earlier run's copy in the global packages folder.
+        string installed = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } packages ? packages
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "srganworkbench.localfeedprobe");
+        if (Directory.Exists(installed)) Directory.Delete(installed, recursive: true);
+        using var engine = new ScriptEngine(temp.Path, temp.File("nuget-cache"));
+        var result = engine.Execute($"#i \"nuget: {temp.File("feed")}\"\n#r \"nuget: SrganWorkbench.LocalFeedProbe, 1.0.0\"\nSrganWorkbench.LocalFeedProbe.Probe.Hello", 1);
+        Assert.True(result.Ok, $"{result.ErrorValue}\n{string.Join('\n', result.Traceback ?? [])}");
+        Assert.Equal("from the local feed", result.Value);
+    }
+
+    [Fact]
     public void Directives_become_blank_lines_so_cell_line_numbers_stay()
     {
         var (code, packages, sources) = NuGetPackages.Extract("#r \"nuget: A.B, 1.2.3\"\n#r \"nuget:C\"\n#i \"nuget: /tmp/feed\"\n#r \"x.dll\"\nvar a = 1;");
