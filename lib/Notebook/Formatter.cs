@@ -11,9 +11,10 @@ namespace SrganWorkbench.Notebook;
 public sealed record ImageGrid(IReadOnlyList<(RgbImage Image, string Caption)> Items, int Zoom = 1);
 
 /// <summary>
-/// Turns values into Jupyter MIME bundles: images as PNG, image grids and tables as HTML,
-/// Markdown, HTML, 3 x H x W tensors as images, everything else as text. Types with a
-/// <c>ToMimeBundle()</c> method format themselves.
+/// Turns values into Jupyter MIME bundles: images as PNG, image grids as HTML, Markdown, HTML,
+/// Plotly charts, 3 x H x W tensors as images; types with a <c>ToMimeBundle()</c> method format
+/// themselves; collections, dictionaries, records and plain objects as tables
+/// (<see cref="TableFormatter"/>); strings and other scalars as text.
 /// </summary>
 public static class Formatter
 {
@@ -35,8 +36,10 @@ public static class Formatter
         }
         var method = value.GetType().GetMethod("ToMimeBundle", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes);
         if (method?.Invoke(value, null) is MimeBundle own) return own;
-        if (value is IEnumerable rows and not IDictionary && TableHtml(rows) is { } table)
-            return new MimeBundle { ["text/html"] = table, ["text/plain"] = value.ToString() ?? "" };
+        MimeBundle? table;
+        try { table = TableFormatter.Format(value); }
+        catch (Exception e) when (e is not OutOfMemoryException) { table = null; } // an enumeration that throws: shown as its text, never a dead kernel
+        if (table != null) return table;
         return MimeBundle.Text(value.ToString() ?? "");
     }
 
@@ -53,31 +56,5 @@ public static class Formatter
                       $"style=\"image-rendering:pixelated\" alt=\"{WebUtility.HtmlEncode(caption)}\"/>" +
                       $"<figcaption style=\"text-align:center\">{WebUtility.HtmlEncode(caption)}</figcaption></figure>");
         return sb.Append("</div>").ToString();
-    }
-
-    /// <summary>An HTML table of a sequence of records (their public properties), or null if it is not one.</summary>
-    static string? TableHtml(IEnumerable rows)
-    {
-        var items = rows.Cast<object?>().Take(1001).ToList();
-        var type = items.FirstOrDefault(i => i != null)?.GetType();
-        if (type == null || type.IsPrimitive || type == typeof(string)) return null;
-        var props = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.GetIndexParameters().Length == 0).ToArray();
-        if (props.Length == 0) return null;
-        var sb = new StringBuilder("<table><thead><tr>");
-        foreach (var p in props) sb.Append($"<th>{WebUtility.HtmlEncode(p.Name)}</th>");
-        sb.Append("</tr></thead><tbody>");
-        foreach (var item in items.Take(1000))
-        {
-            sb.Append("<tr>");
-            foreach (var p in props)
-            {
-                object? v = item == null ? null : p.GetValue(item);
-                string text = v switch { double d => d.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), float f => f.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), _ => v?.ToString() ?? "" };
-                sb.Append($"<td>{WebUtility.HtmlEncode(text)}</td>");
-            }
-            sb.Append("</tr>");
-        }
-        if (items.Count > 1000) sb.Append("<tr><td colspan=\"99\">... (first 1000 rows)</td></tr>");
-        return sb.Append("</tbody></table>").ToString();
     }
 }

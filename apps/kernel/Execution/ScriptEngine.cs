@@ -15,7 +15,8 @@ public sealed record CellResult(bool Ok, object? Value, bool HasValue, string? E
 /// Runs cells with Roslyn scripting: state (variables, usings, types) carries over from cell to
 /// cell; every cell runs on the same thread (<see cref="CellThread"/>); loops are made
 /// interruptible (<see cref="InterruptRewriter"/>); <c>#r "x.dll"</c> resolves against the
-/// kernel's working folder (the notebook's folder). The workspace's core library
+/// kernel's working folder (the notebook's folder); <c>#r "nuget: Name[, Version]"</c> and
+/// <c>#i "nuget: source"</c> restore packages from the NuGet feeds (<see cref="NuGetPackages"/>). The workspace's core library
 /// (SrganWorkbench), its notebook library (SrganWorkbench.Notebook, imported: <c>Display</c>,
 /// <c>Interruption</c>, ...), its MOS library and rating site (SrganWorkbench.Mos, .Mos.Site), Plotly.NET and TorchSharp are referenced, so one <c>using</c> brings
 /// them in. A cell passes <c>Interruption.Token</c> to a long library call (training, evaluation)
@@ -24,10 +25,12 @@ public sealed record CellResult(bool Ok, object? Value, bool HasValue, string? E
 public sealed partial class ScriptEngine : IDisposable
 {
     readonly CellThread _thread = new();
-    readonly ScriptOptions _options;
+    readonly NuGetPackages _packages;
+    ScriptOptions _options;
     ScriptState<object>? _state;
 
-    public ScriptEngine(string workingDirectory)
+    /// <param name="packageCache">Where <c>#r "nuget:"</c> restores are kept (default <see cref="NuGetPackages.DefaultCacheRoot"/>).</param>
+    public ScriptEngine(string workingDirectory, string? packageCache = null)
     {
         var assemblies = new[]
         {
@@ -47,6 +50,7 @@ public sealed partial class ScriptEngine : IDisposable
             .WithFileEncoding(System.Text.Encoding.UTF8) // debug information (cell line numbers in stack traces) needs it
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
+        _packages = new NuGetPackages(assemblies.Select(a => a.GetName().Name!), packageCache);
     }
 
     /// <summary>Runs a cell (numbered <paramref name="number"/> for error messages) and waits for it.</summary>
@@ -55,7 +59,25 @@ public sealed partial class ScriptEngine : IDisposable
     async Task<CellResult> ExecuteOnCellThread(string code, int number)
     {
         Interruption.Reset();
-        string source = InterruptRewriter.Rewrite(code);
+        var (withoutDirectives, packages, sources) = NuGetPackages.Extract(code);
+        if (packages.Count > 0 || sources.Count > 0)
+        {
+            try
+            {
+                var restored = await _packages.AddAsync(packages, sources, Interruption.Token);
+                _options = _options.AddReferences(restored.Assemblies.Select(path => MetadataReference.CreateFromFile(path)));
+                foreach (var p in restored.Installed) Console.WriteLine($"Installed package {p.Name} version {p.Version}");
+            }
+            catch (PackageRestoreException e)
+            {
+                return new CellResult(false, null, false, "NuGetRestoreError", e.Message, e.Details);
+            }
+            catch (OperationCanceledException) when (Interruption.Token.IsCancellationRequested)
+            {
+                return new CellResult(false, null, false, "Interrupted", "the cell was interrupted (Stop)", [$"Interrupted: cell[{number}] stopped during a NuGet restore."]);
+            }
+        }
+        string source = InterruptRewriter.Rewrite(withoutDirectives);
         var options = _options.WithFilePath($"cell[{number}]");
         try
         {
