@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SrganWorkbench.Data;
+using SrganWorkbench.Kernel;
 using Xunit.Abstractions;
 
 namespace SrganWorkbench.Tests.Kernel;
@@ -108,6 +109,61 @@ public partial class NotebookTests(ITestOutputHelper output)
         Assert.Contains($"{failing}: cell 4 failed: InvalidOperationException: n is too big", failed.Err); // cell 2 is the injected one
         Assert.Contains("\"5\\n\"", File.ReadAllText(failing).Replace(" ", "")); // outputs up to the failure are kept
     }
+
+    /// <summary>
+    /// Every notebook has an executed copy in notebooks/executed (its defaults: the cpu profile, the committed models)
+    /// that shows its current code, under 5 MB, with images and charts and no error, so a student sees every figure
+    /// without running anything. When this fails, `bash notebooks/refresh-executed.sh` makes the copies again.
+    /// </summary>
+    [Fact]
+    public void The_stored_executed_copies_show_each_notebooks_current_code_and_its_figures()
+    {
+        var notebooks = Directory.GetFiles(Notebooks, "*.ipynb");
+        Assert.NotEmpty(notebooks);
+        foreach (string nb in notebooks)
+        {
+            string copy = Path.Combine(Notebooks, ExecutedCopies.Folder, Path.GetFileName(nb));
+            string? stale = ExecutedCopies.Stale(nb, copy);
+            Assert.True(stale == null, $"{stale}: run `bash notebooks/refresh-executed.sh notebooks/{Path.GetFileName(nb)}`");
+            long bytes = new FileInfo(copy).Length;
+            output.WriteLine($"{Path.GetFileName(copy)}: {bytes / 1e6:F2} MB");
+            Assert.True(bytes <= ExecutedCopies.MaxBytes, $"{copy} is {bytes / 1e6:F1} MB, over {ExecutedCopies.MaxBytes / 1e6:F0} MB");
+            var outputs = Outputs(copy);
+            Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
+            Assert.Contains(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("image/png", out _)
+                                          || o.TryGetProperty("data", out var h) && h.TryGetProperty("text/html", out var html) && html.ToString().Contains("data:image/png"));
+            Assert.Contains(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("application/vnd.plotly.v1+json", out _));
+            Assert.DoesNotContain("injected-parameters", File.ReadAllText(copy)); // run with the notebook's own defaults
+        }
+    }
+
+    /// <summary>The staleness check itself: a changed, added or removed code cell makes a copy stale; prose does not.</summary>
+    [Fact]
+    public void A_changed_code_cell_makes_an_executed_copy_stale_and_changed_prose_does_not()
+    {
+        using var temp = new SharedData.TempFolder();
+        string source = Path.Combine(Notebooks, "01-data-and-degradation.ipynb");
+        Assert.Null(ExecutedCopies.Stale(source, source));
+        Assert.Contains("missing", ExecutedCopies.Stale(source, temp.File("none.ipynb")));
+        string Edited(Func<System.Text.Json.Nodes.JsonArray, bool> edit, string name)
+        {
+            var notebook = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(source))!.AsObject();
+            Assert.True(edit(notebook["cells"]!.AsArray()));
+            File.WriteAllText(temp.File(name), notebook.ToJsonString());
+            return temp.File(name);
+        }
+        static bool IsCode(System.Text.Json.Nodes.JsonNode? c) => c!["cell_type"]!.GetValue<string>() == "code";
+        var code = Edited(cells => { var c = cells.Last(IsCode)!; c["source"] = "// changed\n" + c["source"]!.ToJsonString(); return true; }, "code.ipynb");
+        Assert.Matches(@"code cell \d+ differs", ExecutedCopies.Stale(code, source));
+        var removed = Edited(cells => cells.Remove(cells.Last(IsCode)), "removed.ipynb");
+        Assert.Contains("not in the copy", ExecutedCopies.Stale(source, removed));
+        var prose = Edited(cells => { var c = cells.First(x => !IsCode(x))!; c["source"] = "# another title"; return true; }, "prose.ipynb");
+        Assert.Null(ExecutedCopies.Stale(prose, source));
+    }
+
+    static List<JsonElement> Outputs(string notebook) =>
+        JsonDocument.Parse(File.ReadAllText(notebook)).RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.TryGetProperty("outputs", out _)).SelectMany(c => c.GetProperty("outputs").EnumerateArray()).ToList();
 
     /// <summary>Every notebook after 01 (which has its own test above), so a new notebook is run without a new test.</summary>
     public static TheoryData<string> CourseNotebooks()

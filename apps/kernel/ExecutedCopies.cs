@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+
+namespace SrganWorkbench.Kernel;
+
+/// <summary>
+/// The executed copies in <c>notebooks/executed/</c>: each course notebook run with its defaults (the <c>cpu</c> profile,
+/// the committed models), kept so that a student sees every figure on GitHub or in VS Code without running anything.
+/// A copy is stale when its code cells are no longer its source's, in order and letter for letter: its outputs then
+/// show code the notebook no longer has. Markdown may move on without a re-run (it has no outputs). Refreshed by
+/// <c>bash notebooks/refresh-executed.sh</c>.
+/// </summary>
+public static class ExecutedCopies
+{
+    /// <summary>The folder beside the notebooks that holds the copies.</summary>
+    public const string Folder = "executed";
+
+    /// <summary>The size a copy should stay under (issue 17: about 5 MB), so the repository stays light to clone.</summary>
+    public const long MaxBytes = 5_000_000;
+
+    /// <summary>Null when <paramref name="executedPath"/> still shows <paramref name="sourcePath"/>'s code; otherwise why not.</summary>
+    public static string? Stale(string sourcePath, string executedPath)
+    {
+        if (!File.Exists(executedPath)) return $"{executedPath} is missing";
+        var source = CodeCells(sourcePath);
+        var executed = CodeCells(executedPath);
+        for (int i = 0; i < Math.Max(source.Count, executed.Count); i++)
+        {
+            if (i >= executed.Count) return $"{executedPath}: code cell {i + 1} of {sourcePath} is not in the copy";
+            if (i >= source.Count) return $"{executedPath}: code cell {i + 1} is no longer in {sourcePath}";
+            if (source[i] != executed[i]) return $"{executedPath}: code cell {i + 1} differs from {sourcePath}'s";
+        }
+        return null;
+    }
+
+    /// <summary>The sources of the code cells, in order (a parameters cell injected by a run with --param is not the notebook's code).</summary>
+    public static List<string> CodeCells(string path)
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        return notebook["cells"]!.AsArray()
+            .Where(c => c!["cell_type"]?.GetValue<string>() == "code" && !Tags(c!).Contains("injected-parameters"))
+            .Select(c => Source(c!).Replace("\r\n", "\n"))
+            .ToList();
+    }
+
+    static IEnumerable<string> Tags(JsonNode cell) =>
+        cell["metadata"]?["tags"]?.AsArray().Select(t => t!.GetValue<string>()) ?? [];
+
+    static string Source(JsonNode cell) => cell["source"] switch
+    {
+        JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
+        JsonNode s => s.GetValue<string>(),
+        _ => "",
+    };
+}

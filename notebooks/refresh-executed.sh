@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Re-runs the course notebooks with their defaults (the cpu profile: the committed models and results) and keeps
+# the executed copies in notebooks/executed/, so that every figure shows on GitHub and in VS Code without running
+# anything. A test (NotebookTests) fails when a copy's code cells no longer match its notebook's: run this then.
+#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash notebooks/refresh-executed.sh [notebooks/NN-*.ipynb ...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dotnet build -c Release -v quiet -nologo >/dev/null
+notebooks=("$@")
+[[ ${#notebooks[@]} -gt 0 ]] || notebooks=(notebooks/[0-9][0-9]-*.ipynb)
+dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll run --out notebooks/executed "${notebooks[@]}"
+for nb in "${notebooks[@]}"; do
+    copy=notebooks/executed/$(basename "$nb")
+    bytes=$(stat -c %s "$copy")
+    if (( bytes > 5000000 )); then echo "warning: $copy is $((bytes / 1000000)) MB (keep copies under 5 MB)" >&2; fi
+done
