@@ -79,4 +79,17 @@ public class AblationQueueTests
         var listed = Regex.Match(script, @"^presets=\(([^)]*)\)", RegexOptions.Multiline).Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(Presets.Names, listed);
     }
+
+    [Fact]
+    public void The_script_runs_the_grid_notebook_04_reads_question_by_question()
+    {
+        string script = File.ReadAllText(Path.Combine(SrganWorkbench.Data.DataRoot.RepositoryRoot(), "results", "ablations.sh"));
+        foreach (var question in Enum.GetValues<SrganWorkbench.Evaluation.AblationQuestion>())
+        {
+            string group = question.ToString().ToLowerInvariant();
+            string inScript = Regex.Match(script, $@"\[{group}\]=""([^""]*)""").Groups[1].Value;
+            var names = inScript == "${presets[*]}" ? Presets.Names.ToArray() : inScript.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(SrganWorkbench.Evaluation.AblationGrid.Runs.Where(r => r.Question == question).Select(r => r.Name), names);
+        }
+    }
 }
