@@ -183,8 +183,10 @@ public sealed record TrainingConfig
     /// the drop keeps the cpu schedule's last-fifth share). SRGAN: 400 steps, 1e-5 from step 300 (cpu: 800 / 600), the cpu
     /// SRGAN's losses (VGG x 1e-4 + pixel MSE x 1 + grid x 10 + adversarial x 1e-3), G step first.
     /// Cost per run, from the cpu profile's measured step times on this 2-core machine with nothing else running:
-    /// SRResNet ~0.63 s/step, so ~21 min; SRGAN ~2.2-2.4 s/step, so ~15-16 min. The queue's logs (each run's
-    /// log.jsonl) hold the times measured on the runs themselves; results/ablations/README.md reports them.
+    /// SRResNet ~0.63 s/step (results/srresnet-cpu-continued; the older results/srresnet-cpu ran at 0.78), so ~21 min
+    /// (26 at 0.78); SRGAN ~2.2-2.4 s/step (results/srgan-vgg22-cpu: median 2.32), so ~15-16 min. The queue's logs (each
+    /// run's log.jsonl, summarised in its eval/summary.md) hold the times measured on the runs themselves;
+    /// results/ablations/README.md reports them.
     /// </summary>
     static TrainingConfig Ablation(ModelKind kind, ContentLoss? content)
     {
