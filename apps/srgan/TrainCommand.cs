@@ -14,7 +14,7 @@ static class TrainCommand
     {
         var kind = new ChoiceOption<ModelKind>("--model", "What to train: srresnet (the generator, pixel loss) or srgan (generator and discriminator).",
             TrainingChoices.Models, "srresnet");
-        var profile = new ChoiceOption<string>("--profile", "paper (the paper's schedule, for a GPU), cpu (about an hour on 2 cores) or smoke (seconds); defaults below.",
+        var profile = new ChoiceOption<string>("--profile", "paper (the paper's schedule, for a GPU), cpu (about an hour on 2 cores), ablation (the ablation grid's shorter runs: ~21 min SRResNet, ~15 min SRGAN) or smoke (seconds); defaults below.",
             TrainingChoices.Profiles, "cpu");
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default: runs/<model>-<profile>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
