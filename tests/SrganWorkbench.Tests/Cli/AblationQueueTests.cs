@@ -73,6 +73,23 @@ public class AblationQueueTests
     }
 
     [Fact]
+    public void Every_train_command_of_the_grid_is_accepted_by_srgan_train()
+    {
+        // Each command as the queue would run it, with --steps 0: past the parser and the config it builds, the library
+        // refuses the step count, so nothing trains. An option the CLI lost or renamed would fail here, not hours into the queue.
+        using var temp = new SharedData.TempFolder();
+        var (code, stdout, stderr) = Queue(temp.File("a"));
+        Assert.True(code == 0, stderr);
+        var commands = Lines(stdout).Where(l => l.StartsWith("srgan train ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(SrganWorkbench.Evaluation.AblationGrid.Runs.Count - 1, commands.Count); // all but srgan-vgg54, skipped without VGG19
+        foreach (string command in commands)
+        {
+            var run = TestProcess.Srgan([.. command["srgan ".Length..].Split(' '), "--steps", "0"]);
+            Assert.True(run.Err.Contains("Steps must be positive, got 0."), $"{command}: {run.Err}");
+        }
+    }
+
+    [Fact]
     public void The_presets_group_is_the_librarys_list()
     {
         string script = File.ReadAllText(Path.Combine(SrganWorkbench.Data.DataRoot.RepositoryRoot(), "results", "ablations.sh"));
