@@ -20,6 +20,7 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
     {
         var budget = TrainingConfig.ForProfile(profile, ModelKind.Srgan);
         var substitutions = new List<string>(Substitutions);
+        // Smoke caps the sizes to its own (below), so there its step count already is the pixel budget.
         var c = Recipe with
         {
             Profile = budget.Profile, Kind = ModelKind.Srgan, VggWeights = vggWeights,
