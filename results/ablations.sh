@@ -8,7 +8,7 @@
 # continues with --resume. Stop it at any time (Ctrl-C or SIGTERM saves a checkpoint).
 #   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/ablations.sh [RUN|GROUP ...]
 # Groups: content, weights, upsampling, presets (all four, in this order, when no argument is given), summary (every
-# finished run beside bicubic and both peers in results/ablations/table). DRY_RUN=1 prints the commands instead of
+# finished run beside bicubic and both peers in results/ablations/table), costs (each scored run's measured time). DRY_RUN=1 prints the commands instead of
 # running them (the skip and resume decisions included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +48,7 @@ declare -A groups=(
     [presets]="${presets[*]}"
 )
 order=(content weights upsampling presets)
-known="${groups[content]} ${groups[weights]} ${groups[upsampling]} ${groups[presets]} ${order[*]} summary"
+known="${groups[content]} ${groups[weights]} ${groups[upsampling]} ${groups[presets]} ${order[*]} summary costs"
 
 run() {
     case $1 in
@@ -83,6 +83,13 @@ run() {
             local with=()
             [[ ${#models[@]} -gt 0 ]] && with=(--model "$(IFS=,; echo "${models[*]}")")
             srgan eval --method bicubic "${with[@]}" --peer leftthomas,tensorlayer --sets Set5,Set14,BSD100 --out "$out/table" ;;
+        # What each scored run cost, as its eval/summary.md states it (from the run's log.jsonl): for the README.
+        costs)
+            local f
+            for f in "$out"/*/eval/summary.md; do
+                [[ -f $f ]] || continue
+                printf '%s: %s\n' "$(basename "$(dirname "$(dirname "$f")")")" "$(grep -o '[0-9,]* samples in .* s/step' "$f" | head -1)"
+            done ;;
         content|weights|upsampling|presets) local r; for r in ${groups[$1]}; do run "$r"; done ;;
         # Seed implementations: each preset's recipe from scratch, scaled to the ablation profile's HR pixels.
         *) if [[ " ${presets[*]} " == *" $1 "* ]]; then train "$1" --preset "$1"

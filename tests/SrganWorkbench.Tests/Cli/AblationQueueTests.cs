@@ -90,6 +90,18 @@ public class AblationQueueTests
     }
 
     [Fact]
+    public void Costs_lists_each_scored_runs_measured_time()
+    {
+        using var temp = new SharedData.TempFolder();
+        string eval = Path.Combine(temp.File("a"), "srgan-mse", "eval");
+        Directory.CreateDirectory(eval);
+        File.Copy(Path.Combine(SrganWorkbench.Data.DataRoot.RepositoryRoot(), "results", "srgan-mse-cpu", "eval", "summary.md"), Path.Combine(eval, "summary.md"));
+        var (code, stdout, stderr) = Queue(temp.File("a"), "costs");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("srgan-mse: 12,800 samples in 24 min wall-clock over 1 session(s), median 1.75 s/step", stdout.Trim());
+    }
+
+    [Fact]
     public void The_presets_group_is_the_librarys_list()
     {
         string script = File.ReadAllText(Path.Combine(SrganWorkbench.Data.DataRoot.RepositoryRoot(), "results", "ablations.sh"));
