@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.CommandLine;
 using SrganWorkbench.Losses;
+using SrganWorkbench.Models;
 using SrganWorkbench.Training;
 
 namespace SrganWorkbench.Cli;
@@ -13,7 +14,7 @@ static class TrainCommand
     {
         var kind = new ChoiceOption<ModelKind>("--model", "What to train: srresnet (the generator, pixel loss) or srgan (generator and discriminator).",
             TrainingChoices.Models, "srresnet");
-        var profile = new ChoiceOption<string>("--profile", "paper (the paper's schedule, for a GPU), cpu (about an hour on 2 cores) or smoke (seconds); defaults below.",
+        var profile = new ChoiceOption<string>("--profile", "paper (the paper's schedule, for a GPU), cpu (about an hour on 2 cores), ablation (the ablation grid's shorter runs: ~21 min SRResNet, ~15 min SRGAN) or smoke (seconds); defaults below.",
             TrainingChoices.Profiles, "cpu");
         var output = new Option<string?>("--out", "-o") { Description = "Run folder (default: runs/<model>-<profile>)." };
         var resume = new Option<bool>("--resume") { Description = "Continue the run in --out from its checkpoint." };
@@ -38,6 +39,9 @@ static class TrainCommand
         var order = new ChoiceOption<StepOrder>("--step-order",
             "SRGAN: d-first (D step, then G step through the updated D; Goodfellow et al.) or g-first (BasicSR's order; D runs once on SR for both updates, faster); profile default otherwise.",
             TrainingChoices.Orders);
+        var upsampling = new ChoiceOption<UpsamplingType>("--upsampling",
+            "How the generator doubles resolution, twice: subpixel (conv + pixel shuffle, the paper's), nearest (nearest-neighbour + conv, Odena et al.) or deconv (4x4 transposed conv, stride 2); profile default otherwise.",
+            TrainingChoices.Upsamplings);
         var icnr = new Option<bool>("--icnr") { Description = "ICNR initialisation of the sub-pixel convolutions (fresh runs without --init-from)." };
         var preset = new ChoiceOption<TrainingPreset>("--preset",
             "SRGAN as a seed implementation's recipe (listed below), scaled to --profile's budget; the run's config.json records its source and substitutions.",
@@ -47,7 +51,7 @@ static class TrainCommand
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
             kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
-            pixelWeight, tvWeight, gridWeight, lossShift, ema, icnr, order, preset, vggWeights,
+            pixelWeight, tvWeight, gridWeight, lossShift, ema, upsampling, icnr, order, preset, vggWeights,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
         command.Validators.Add(result =>
@@ -61,7 +65,7 @@ static class TrainCommand
         command.Validators.Add(result =>
         {
             if (!result.Given(preset)) return;
-            foreach (var (stated, what) in new (Option, string)[] { (kind, "model (srgan)"), (content, "content loss"), (config, "whole config") })
+            foreach (var (stated, what) in new (Option, string)[] { (kind, "model (srgan)"), (content, "content loss"), (upsampling, "generator's upsampling"), (config, "whole config") })
                 if (result.Given(stated))
                     result.AddError($"--preset and {stated.Name} cannot be combined: the preset states its {what}; drop one of them.");
         });
@@ -84,6 +88,7 @@ static class TrainCommand
             if (parse.GetValue(gridWeight) is { } gw) cfg = cfg with { GridWeight = gw };
             if (parse.GetValue(lossShift) is { } shift) cfg = cfg with { LossShift = shift };
             if (parse.GetValue(ema) is { } decay) cfg = cfg with { EmaDecay = decay };
+            if (upsampling.TryGet(parse, out var upsample)) cfg = cfg with { Generator = cfg.Generator with { Upsampling = upsample } };
             if (parse.GetValue(icnr)) cfg = cfg with { Icnr = true };
             if (order.TryGet(parse, out var stepOrder)) cfg = cfg with { Order = stepOrder };
             if (adversarial.TryGet(parse, out var objective))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using SrganWorkbench.Losses;
+using SrganWorkbench.Models;
 using SrganWorkbench.Training;
 
 namespace SrganWorkbench.Cli;
@@ -23,6 +24,10 @@ static class TrainingChoices
 
     /// <summary>The SRGAN step orders by their command-line names.</summary>
     public static readonly (string Name, StepOrder Value)[] Orders = [("d-first", StepOrder.DiscriminatorFirst), ("g-first", StepOrder.GeneratorFirst)];
+
+    /// <summary>The generator's upsampling types by their command-line names.</summary>
+    public static readonly (string Name, UpsamplingType Value)[] Upsamplings =
+        [("subpixel", UpsamplingType.SubPixel), ("nearest", UpsamplingType.NearestConv), ("deconv", UpsamplingType.TransposedConv)];
 
     public static string Name(ModelKind kind) => Models.First(m => m.Value == kind).Name;
 

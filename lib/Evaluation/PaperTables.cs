@@ -50,6 +50,9 @@ public static class PaperTables
     public static PaperScore? Find(string method, string set)
     {
         var parts = method.ToLowerInvariant().Split('-');
+        // An ablation's variant (another upsampling, ICNR, another adversarial weight: RunMethod) is not the paper's row.
+        if (parts.Skip(1).Any(p => Inference.RunMethod.Variants.Any(v => p == v || (v == "adv" && p.StartsWith("adv", StringComparison.Ordinal)))))
+            return null;
         string row = parts[0] switch
         {
             "srgan" when parts.Length > 1 => parts[1] == "vgg54" ? "srgan" : $"srgan-{parts[1]}",

@@ -100,7 +100,7 @@ public static class PeriodicArtifacts
     static double At(double[] power, int w, int h, int u, int v) => power[((v % h + h) % h) * w + ((u % w + w) % w)];
 
     /// <summary>|FFT|^2 of the windowed, mean-free Y plane (float64), row-major w x h.</summary>
-    static (double[] Power, int Width, int Height) PowerSpectrum(RgbImage image, int cropBorder)
+    internal static (double[] Power, int Width, int Height) PowerSpectrum(RgbImage image, int cropBorder)
     {
         var plane = Plane.FromImage(image, new MetricOptions { Channel = MetricChannel.Y, CropBorder = cropBorder })[0];
         int w = plane.Width, h = plane.Height;

@@ -188,9 +188,26 @@ static class Layers
             padding_mode: o.Padding == ConvPadding.Reflect ? PaddingModes.Reflect : PaddingModes.Zeros);
 
     /// <summary>The options' nonlinearity: PReLU with PyTorch's default initial slope 0.25, or ReLU.</summary>
-    public static Module<Tensor, Tensor> Activation(GeneratorOptions o) => o.Activation == Models.Activation.Relu
-        ? ReLU()
-        : PReLU(o.PReluPerChannel ? o.Channels : 1, 0.25);
+    public static Module<Tensor, Tensor> Activation(GeneratorOptions o)
+    {
+        if (o.Activation == Models.Activation.Relu) return ReLU();
+        // TorchSharp's PReLU constructor fills its weight through a temporary Scalar that the GC may finalise while the
+        // native fill still reads it: "Expected false to be true ... toFloat" (seen when notebook 04 built generators for
+        // 11 runs while another thread scored images), or a wrong slope. So: retry the rare failure, then set the slope
+        // again from a Scalar kept alive across the call.
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var prelu = PReLU(o.PReluPerChannel ? o.Channels : 1, 0.25);
+                using (no_grad())
+                using (var slope = 0.25.ToScalar())
+                    prelu.weight.fill_(slope);
+                return prelu;
+            }
+            catch (System.Runtime.InteropServices.ExternalException) when (attempt < 4) { }
+        }
+    }
 
     /// <summary>An activation's PReLU slopes, or null for a ReLU (which is PReLU with slope 0): what the fast forms,
     /// which apply activations functionally, need to know.</summary>

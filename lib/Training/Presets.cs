@@ -20,15 +20,17 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
     {
         var budget = TrainingConfig.ForProfile(profile, ModelKind.Srgan);
         var substitutions = new List<string>(Substitutions);
+        // Smoke caps the sizes to its own (below), so there its step count already is the pixel budget.
         var c = Recipe with
         {
             Profile = budget.Profile, Kind = ModelKind.Srgan, VggWeights = vggWeights,
-            Steps = budget.Steps, LogEvery = budget.LogEvery, CheckpointEvery = budget.CheckpointEvery, EvalEvery = budget.EvalEvery,
+            Steps = budget.Profile == "smoke" ? budget.Steps : StepsForPixels(budget, Recipe.Data), LogEvery = budget.LogEvery, CheckpointEvery = budget.CheckpointEvery, EvalEvery = budget.EvalEvery,
             TrainSets = budget.TrainSets,
         };
         // No step count or profile name in these two: --steps may override the count and a resumed run may change
         // either, and the substitutions are part of the config a resumed run must match.
-        substitutions.Add("schedule: the original's length; here the profile's number of steps (steps) at the recipe's learning rate (the scaling rule)");
+        substitutions.Add("schedule: the original's length; here as many HR pixels as the profile's SRGAN trains on (steps x batch x HR crop^2, " +
+            "rounded up to whole steps) at the recipe's learning rate (the scaling rule)");
         substitutions.Add($"training images: the original's data set; here {string.Join("+", c.TrainSets)}, the profile's");
         if (budget.Profile == "smoke")
         {
@@ -52,6 +54,17 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
         return c with { Preset = Name, PresetSource = Source, Substitutions = substitutions };
     }
 
+    /// <summary>Steps for a run on <paramref name="data"/>'s batches to see as many HR pixels as <paramref name="budget"/>'s
+    /// run (steps x batch x HR crop^2; at least 1, rounded up). Equal steps would give a recipe with 64 crops of 384 px
+    /// 64 times the profile's pixels per step (16 x 96 px), so about 64 times the time; equal pixels give each preset about
+    /// the same amount of data and, as a convolutional network's time grows with its pixels, about the same CPU time.</summary>
+    public static long StepsForPixels(TrainingConfig budget, CropOptions data)
+    {
+        long budgetPixels = budget.Steps * budget.Data.BatchSize * budget.Data.HrSize * budget.Data.HrSize;
+        long perStep = (long)data.BatchSize * data.HrSize * data.HrSize;
+        return Math.Max(1, (budgetPixels + perStep - 1) / perStep);
+    }
+
     /// <summary>"VGG54", "VGG34 (L1)": the paper's names.</summary>
     static string Paper(ContentLoss loss) =>
         loss.VggLayer!.Replace("relu", "VGG").Replace("_", "") + (loss.Criterion == Criterion.L1 ? " (L1)" : "");
@@ -66,10 +79,12 @@ public static class Presets
 {
     /// <summary>How a preset meets a profile; <c>srgan train --help</c> prints it.</summary>
     public const string ScalingRule =
-        "A preset keeps its recipe and takes from --profile only the budget: the number of steps (paper 200,000, cpu 800, " +
-        "smoke 12), how often to log, checkpoint and evaluate, and the training sets. Under smoke (tests, CI) the budget also " +
-        "caps the sizes: generator blocks and channels, the discriminator's base channels, batch and HR size are the smoke " +
-        "profile's; layer types, losses, ranges, momenta, D's dense width and the data mode stay the recipe's.";
+        "A preset keeps its recipe and takes from --profile only the budget: as many HR pixels as the profile's SRGAN trains " +
+        "on (its steps x batch x HR crop^2: paper 200,000, cpu 800, ablation 400 steps of 16 x 96 px), so a recipe with larger " +
+        "batches or crops takes fewer steps (rounded up, at least 1); how often to log, checkpoint and evaluate; and the " +
+        "training sets. Under smoke (tests, CI) the budget also caps the sizes: generator blocks and channels, the " +
+        "discriminator's base channels, batch and HR size are the smoke profile's (so its 12 steps); layer types, losses, " +
+        "ranges, momenta, D's dense width and the data mode stay the recipe's.";
 
     /// <summary>The deepest VGG19 layer the shared partial weights have (conv1_1..conv3_4).</summary>
     public const string DeepestSharedVggLayer = "relu3_4";

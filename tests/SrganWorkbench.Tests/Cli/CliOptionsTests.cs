@@ -15,7 +15,7 @@ public class CliOptionsTests
     [Theory]
     [InlineData("--adversarial 'hinge': expected one of bce, lsgan, wgan-gp, ragan.", "train", "--model", "srgan", "--adversarial", "hinge")]
     [InlineData("--model 'esrgan': expected one of srresnet, srgan.", "train", "--model", "esrgan")]
-    [InlineData("--profile 'gpu': expected one of paper, cpu, smoke.", "train", "--profile", "gpu")]
+    [InlineData("--profile 'gpu': expected one of paper, cpu, ablation, smoke.", "train", "--profile", "gpu")]
     [InlineData("--channel 'ycbcr': expected one of y, rgb.", "eval", "--channel", "ycbcr")]
     [InlineData("--lr 'file': expected one of generated, matlab.", "eval", "--lr", "file")]
     [InlineData("--peer 'someone': expected one of leftthomas, tensorlayer.", "upscale", "x.png", "-o", "out", "--peer", "someone")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Security.Cryptography;
+using SrganWorkbench.Cli;
 using SrganWorkbench.Data;
 using SrganWorkbench.Training;
 using SrganWorkbench.Weights;
@@ -158,6 +159,32 @@ public class TrainingCliTests
     }
 
     [Fact]
+    public void Upsampling_option_reaches_the_run_config_and_rejects_icnr_off_sub_pixel()
+    {
+        using var temp = new SharedData.TempFolder();
+        foreach (var (name, type) in TrainingChoices.Upsamplings)
+        {
+            var run = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--steps", "1", "--device", "cpu", "--upsampling", name, "--out", temp.File(name));
+            Assert.True(run.Code == 0, run.Err);
+            var config = TrainingConfig.FromJson(File.ReadAllText(Path.Combine(temp.File(name), "config.json")), "config.json");
+            Assert.Equal(type, config.Generator.Upsampling);
+        }
+        Assert.Equal(["subpixel", "nearest", "deconv"], TrainingChoices.Upsamplings.Select(u => u.Name));
+
+        // ICNR initialises sub-pixel convolutions only: the library's check reaches the user as one line.
+        var icnr = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--upsampling", "deconv", "--icnr", "--out", temp.File("icnr"));
+        Assert.Equal(2, icnr.Code);
+        Assert.Contains("ICNR initialises sub-pixel convolutions", icnr.Err);
+        var bad = Srgan("train", "--upsampling", "bilinear", "--out", temp.File("bad"));
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--upsampling 'bilinear': expected one of subpixel, nearest, deconv.", bad.Err);
+        // A preset states its generator: its upsampling is not an option beside it.
+        var preset = Srgan("train", "--preset", "keras-slides", "--upsampling", "subpixel", "--out", temp.File("preset"));
+        Assert.Equal(2, preset.Code);
+        Assert.Contains("--preset and --upsampling cannot be combined", preset.Err);
+    }
+
+    [Fact]
     public void Bad_inputs_give_clear_errors()
     {
         using var temp = new SharedData.TempFolder();
@@ -185,7 +212,7 @@ public class TrainingCliTests
 
         var badProfile = Srgan("train", "--profile", "fast", "--out", temp.File("run"));
         Assert.Equal(2, badProfile.Code);
-        Assert.Contains("--profile 'fast': expected one of paper, cpu, smoke.", badProfile.Err);
+        Assert.Contains("--profile 'fast': expected one of paper, cpu, ablation, smoke.", badProfile.Err);
     }
 
     [Fact]

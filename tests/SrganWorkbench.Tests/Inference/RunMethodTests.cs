@@ -20,4 +20,26 @@ public class RunMethodTests
         var sr = upscaler.Upscale(lr);
         Assert.Equal((96, 96), (sr.Width, sr.Height));
     }
+
+    [Fact]
+    public void Ablation_variants_have_names_of_their_own_and_no_paper_row()
+    {
+        var srgan = SrganWorkbench.Training.TrainingConfig.ForProfile("ablation", SrganWorkbench.Training.ModelKind.Srgan);
+        var srresnet = SrganWorkbench.Training.TrainingConfig.ForProfile("ablation", SrganWorkbench.Training.ModelKind.SRResNet);
+        Assert.Equal("srgan-vgg22-ablation", RunMethod.Name(srgan));
+        Assert.Equal("srgan-vgg22-adv1e-2-ablation", RunMethod.Name(srgan with { AdversarialWeight = 1e-2 }));
+        Assert.Equal("srgan-vgg22-adv1e-4-ablation", RunMethod.Name(srgan with { AdversarialWeight = 1e-4 }));
+        // The SRGAN recipe with no adversarial gradient is the paper's SRResNet-VGG22 (Table 1's column).
+        Assert.Equal("srresnet-vgg22-ablation", RunMethod.Name(srgan with { AdversarialWeight = 0, TotalVariationWeight = 2e-8 }));
+        Assert.Equal("srresnet-ablation", RunMethod.Name(srresnet));
+        Assert.Equal("srresnet-icnr-ablation", RunMethod.Name(srresnet with { Icnr = true }));
+        Assert.Equal("srresnet-nearest-ablation", RunMethod.Name(srresnet with { Generator = srresnet.Generator with { Upsampling = SrganWorkbench.Models.UpsamplingType.NearestConv } }));
+        Assert.Equal("srresnet-deconv-ablation", RunMethod.Name(srresnet with { Generator = srresnet.Generator with { Upsampling = SrganWorkbench.Models.UpsamplingType.TransposedConv } }));
+
+        Assert.NotNull(PaperTables.Find("srresnet-vgg22-ablation", "Set5"));
+        Assert.NotNull(PaperTables.Find("srgan-vgg22-ablation", "Set14"));
+        Assert.NotNull(PaperTables.Find("srresnet-ablation", "BSD100"));
+        foreach (string variant in new[] { "srgan-vgg22-adv1e-2-ablation", "srresnet-nearest-ablation", "srresnet-deconv-ablation", "srresnet-icnr-ablation" })
+            Assert.Null(PaperTables.Find(variant, "Set5"));
+    }
 }

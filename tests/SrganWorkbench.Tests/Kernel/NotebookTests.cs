@@ -191,6 +191,27 @@ public partial class NotebookTests(ITestOutputHelper output)
             $"{name} showed no image");
         Assert.True(Has("application/vnd.plotly.v1+json"), $"{name} drew no chart");
         if (name.StartsWith("05-", StringComparison.Ordinal)) MosNotebookChecks(outputs);
+        if (name.StartsWith("04-", StringComparison.Ordinal)) AblationNotebookChecks(outputs);
+    }
+
+    /// <summary>Notebook 04 in smoke: it says its numbers mean nothing, shows untrained runs as rows saying how to train
+    /// them (it leaves some out on purpose), draws the weights curves, the radial spectra and both planes, and writes a
+    /// paragraph per question.</summary>
+    static void AblationNotebookChecks(List<JsonElement> outputs)
+    {
+        string Data(JsonElement o, string mime) => o.TryGetProperty("data", out var d) && d.TryGetProperty(mime, out var m)
+            ? m.ValueKind == JsonValueKind.Array ? string.Concat(m.EnumerateArray().Select(l => l.GetString())) : m.ValueKind == JsonValueKind.String ? m.GetString()! : m.ToString() : "";
+        var markdown = outputs.Select(o => Data(o, "text/markdown")).ToList();
+        var html = string.Concat(outputs.Select(o => Data(o, "text/html")));
+        Assert.Contains(markdown, m => m.StartsWith("**Smoke profile:", StringComparison.Ordinal) && m.Contains("These numbers mean nothing"));
+        Assert.Contains("not yet trained: bash results/ablations.sh srgan-vgg34", html);
+        Assert.Contains("SRGAN_VGG54_WEIGHTS=", html); // the VGG54 row says what it needs, never another layer's numbers
+        Assert.Equal(4, markdown.Count(m => m.Contains("**What it cannot.**")));
+        var titles = outputs.Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("application/vnd.plotly.v1+json", out _))
+            .Select(o => o.GetProperty("data").GetProperty("application/vnd.plotly.v1+json").GetProperty("layout").GetProperty("title").GetProperty("text").GetString()!).ToList();
+        foreach (string title in new[] { "Adversarial weight: PSNR against LPIPS", "Adversarial weight: PSNR against NIQE", "Radially averaged spectra",
+                     "Every run and both peers: PSNR against LPIPS", "Every run and both peers: PSNR against NIQE" })
+            Assert.Contains(titles, t => t.StartsWith(title, StringComparison.Ordinal));
     }
 
     /// <summary>Notebook 05 with no human ratings (as here): it says so, every chart of ratings is titled as simulated,

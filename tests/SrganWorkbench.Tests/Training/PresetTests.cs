@@ -24,11 +24,15 @@ public class PresetTests
     public void The_profile_gives_the_budget_and_the_recipe_everything_else()
     {
         foreach (var preset in Presets.All)
-            foreach (string profile in new[] { "cpu", "paper" })
+            foreach (string profile in new[] { "cpu", "ablation", "paper" })
             {
                 var budget = TrainingConfig.ForProfile(profile, ModelKind.Srgan);
                 var c = preset.For(profile, vggWeights: "/any/vgg19.pth");
-                Assert.Equal((budget.Steps, budget.CheckpointEvery, budget.EvalEvery, budget.LogEvery), (c.Steps, c.CheckpointEvery, c.EvalEvery, c.LogEvery));
+                Assert.Equal((budget.CheckpointEvery, budget.EvalEvery, budget.LogEvery), (c.CheckpointEvery, c.EvalEvery, c.LogEvery));
+                // As many HR pixels as the profile's SRGAN (rounded up to a whole step), not as many steps.
+                long pixels(TrainingConfig t) => t.Steps * t.Data.BatchSize * t.Data.HrSize * t.Data.HrSize;
+                long perStep = (long)c.Data.BatchSize * c.Data.HrSize * c.Data.HrSize;
+                Assert.InRange(pixels(c), pixels(budget), pixels(budget) + perStep - 1);
                 Assert.Equal(budget.TrainSets, c.TrainSets);
                 Assert.Equal((preset.Recipe.Generator, preset.Recipe.Discriminator, preset.Recipe.Data), (c.Generator, c.Discriminator, c.Data));
                 Assert.Equal((preset.Recipe.Content, preset.Recipe.Adversarial, preset.Recipe.LearningRate, preset.Recipe.DecayAtStep),
@@ -37,6 +41,26 @@ public class PresetTests
                 Assert.DoesNotContain(c.Substitutions, s => s.StartsWith("sizes:", StringComparison.Ordinal));
                 Assert.Contains(c.Substitutions, s => s.StartsWith("schedule: ", StringComparison.Ordinal));
             }
+    }
+
+    [Fact]
+    public void Presets_are_scaled_to_the_profiles_hr_pixels_and_smoke_keeps_its_steps()
+    {
+        // cpu: 800 steps x 16 x 96^2. keras-384 (64 x 384^2 a step, 64x) takes 800/64 = 12.5, so 13 steps; 128 px crops 450;
+        // whole 256 px images in batches of 4 (4 x 256^2 = 262,144 px a step) 450; the paper's crops keep 800.
+        Assert.Equal(13, Presets.Keras384.For("cpu").Steps);
+        Assert.Equal(450, Presets.KerasSlides.For("cpu").Steps);
+        Assert.Equal(450, Presets.PytorchL1Lsgan.For("cpu").Steps);
+        Assert.Equal(800, Presets.TfNnReflect.For("cpu").Steps);
+        Assert.Equal(7, Presets.Keras384.For("ablation").Steps); // 400/64 = 6.25
+        // Rounded up, and at least one step.
+        var budget = TrainingConfig.ForProfile("cpu", ModelKind.Srgan) with { Steps = 3 };
+        Assert.Equal(1, TrainingPreset.StepsForPixels(budget, new SrganWorkbench.Data.CropOptions { HrSize = 384, BatchSize = 64 }));
+        Assert.Equal(2, TrainingPreset.StepsForPixels(budget with { Steps = 65 }, new SrganWorkbench.Data.CropOptions { HrSize = 384, BatchSize = 64 }));
+        // Smoke caps the sizes to its own, so its step count stays the profile's.
+        foreach (var preset in Presets.All)
+            Assert.Equal(TrainingConfig.ForProfile("smoke", ModelKind.Srgan).Steps, preset.For("smoke").Steps);
+        Assert.Contains(Presets.Keras384.For("cpu").Substitutions, s => s.StartsWith("schedule: the original's length; here as many HR pixels as the profile's SRGAN", StringComparison.Ordinal));
     }
 
     [Fact]
