@@ -7,6 +7,7 @@ packages=(
   jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernel in the tests
   jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation
   chromium                            # renders the executed notebooks' HTML in the tests
+  jupyter-notebook                    # the classic Notebook server a browser test opens notebook 01 in (Run All, Stop, Restart)
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -26,6 +26,7 @@ public sealed class KernelServer : IDisposable, IDisplaySink
     readonly OutputRouter _output;
     readonly TextWriter _log;
     readonly CancellationTokenSource _stop = new();
+    Thread[] _threads = [];
     int _executionCount;
     Message? _currentCell;
 
@@ -50,7 +51,7 @@ public sealed class KernelServer : IDisposable, IDisplaySink
         Console.SetError(_output.Error);
         Console.SetIn(TextReader.Null);
         SrganWorkbench.Notebook.Display.Sink = this;
-        var threads = new[]
+        var threads = _threads = new[]
         {
             new Thread(() => Loop(_heartbeat, frames => _heartbeat.SendMultipartMessage(frames))) { IsBackground = true, Name = "heartbeat" },
             new Thread(() => Serve(_control, isControl: true)) { IsBackground = true, Name = "control" },
@@ -227,6 +228,10 @@ public sealed class KernelServer : IDisposable, IDisplaySink
 
     public void Dispose()
     {
+        // The heartbeat and control threads leave their loops within one receive timeout once stopped; closing the
+        // sockets under them (a restart from a client) would end the process with an unhandled TerminatingException.
+        _stop.Cancel();
+        foreach (var t in _threads) t.Join(TimeSpan.FromSeconds(2));
         _output.Dispose();
         _engine.Dispose();
         foreach (var s in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat }) s.Dispose();

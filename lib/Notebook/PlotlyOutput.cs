@@ -6,8 +6,8 @@ namespace SrganWorkbench.Notebook;
 /// <summary>
 /// Plotly.NET charts in notebooks, in two forms: <c>application/vnd.plotly.v1+json</c> (the
 /// figure, which VS Code and JupyterLab's plotly renderer draw natively) and <c>text/html</c> that
-/// works offline (nbconvert's HTML, a browser without internet): plotly.js, which Plotly.NET
-/// ships inside its assembly, is embedded in the first chart of each kernel session only.
+/// works offline (nbconvert's HTML, a browser without internet, the classic Jupyter Notebook): plotly.js,
+/// which Plotly.NET ships inside its assembly, is embedded in the first chart of each kernel session only.
 /// </summary>
 public static class PlotlyOutput
 {
@@ -27,7 +27,9 @@ public static class PlotlyOutput
         string figure = GenericChart.toFigureJson(chart);
         string id = "plotly-" + Guid.NewGuid().ToString("N");
         bool first = Interlocked.Exchange(ref _scriptEmbedded, 1) == 0;
-        string html = (first ? $"<script type=\"text/javascript\">{PlotlyJs.Value}</script>\n" : "") +
+        // plotly.js is a UMD bundle: on a page with RequireJS (the classic Jupyter Notebook) it would register itself as an
+        // anonymous AMD module and never set window.Plotly. Run it where define, exports and module are undefined.
+        string html = (first ? $"<script type=\"text/javascript\">(function(define, exports, module){{\n{PlotlyJs.Value}\n}})();</script>\n" : "") +
                       $"<div id=\"{id}\" class=\"srgan-plotly\" style=\"width:100%;min-height:420px\"></div>\n" +
                       $"<script type=\"text/javascript\">(function(){{var f={figure};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script>";
         var json = JsonNode.Parse(figure)!.AsObject();
