@@ -20,7 +20,7 @@ public static partial class HostPackages
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         string files = AppContext.GetData("APP_CONTEXT_DEPS_FILES") as string ?? "";
-        foreach (string file in files.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Where(File.Exists))
+        foreach (string file in files.Split(';', StringSplitOptions.RemoveEmptyEntries).Where(File.Exists)) // ';' on every OS
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(file));
             if (!doc.RootElement.TryGetProperty("libraries", out var libraries)) continue;
