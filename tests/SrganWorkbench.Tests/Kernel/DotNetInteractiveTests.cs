@@ -23,9 +23,14 @@ public partial class DotNetInteractiveTests(ITestOutputHelper output)
     static (int Code, string Out, string Err) Kernel(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
         TestProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll"), .. args], environment, timeoutMs: 900_000);
 
-    static JsonElement SetupCell(string notebook) =>
-        JsonDocument.Parse(File.ReadAllText(notebook)).RootElement.GetProperty("cells").EnumerateArray()
-            .Single(c => c.GetProperty("metadata").TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "setup"));
+    static JsonElement SetupCell(string notebook)
+    {
+        var setup = JsonDocument.Parse(File.ReadAllText(notebook)).RootElement.GetProperty("cells").EnumerateArray()
+            .Where(c => c.GetProperty("metadata").TryGetProperty("tags", out var tags) && tags.EnumerateArray().Any(t => t.GetString() == "setup")).ToList();
+        Assert.True(setup.Count == 1, $"{Path.GetFileName(notebook)}: {setup.Count} cells tagged 'setup'; it needs one, as its first code cell: " +
+                                      "copy notebook 01's (cell and metadata) and keep it the same");
+        return setup[0];
+    }
 
     static string Source(JsonElement cell) => string.Concat(cell.GetProperty("source").EnumerateArray().Select(l => l.GetString()));
 
