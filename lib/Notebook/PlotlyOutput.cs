@@ -27,7 +27,9 @@ public static class PlotlyOutput
         string figure = GenericChart.toFigureJson(chart);
         string id = "plotly-" + Guid.NewGuid().ToString("N");
         bool first = Interlocked.Exchange(ref _scriptEmbedded, 1) == 0;
-        string html = (first ? $"<script type=\"text/javascript\">{PlotlyJs.Value}</script>\n" : "") +
+        // plotly.js is a UMD bundle: on a page with an AMD loader (nbconvert's HTML loads require.js when the system has
+        // it) it would register as a module and leave no global Plotly; hiding define/module/exports makes it global.
+        string html = (first ? $"<script type=\"text/javascript\">(function(define, module, exports){{\n{PlotlyJs.Value}\n}})(undefined, undefined, undefined);</script>\n" : "") +
                       $"<div id=\"{id}\" class=\"srgan-plotly\" style=\"width:100%;min-height:420px\"></div>\n" +
                       $"<script type=\"text/javascript\">(function(){{var f={figure};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script>";
         var json = JsonNode.Parse(figure)!.AsObject();
