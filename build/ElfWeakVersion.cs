@@ -8,8 +8,9 @@
 // loader only as a warning, so the library loads and runs unchanged.
 //
 // This file is compiled twice: by MSBuild's RoslynCodeTaskFactory as the build task (see
-// TorchSharpNativeFix.targets) and by the test project (with ELF_WEAK_VERSION_NO_TASK) so the
-// byte-level logic is tested directly.
+// TorchSharpNativeFix.targets) and by the kernel (apps/kernel, with ELF_WEAK_VERSION_NO_TASK), whose
+// `srgan-kernel dotnet-interactive setup` applies the same patch to the NuGet cache's copy that
+// .NET Interactive loads; the tests use the kernel's compiled copy.
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -129,6 +130,21 @@ namespace SrganWorkbench.Build
             return false;
         }
 
+        /// <summary>
+        /// Whether the system's libstdc++ defines the version: true or false, or null when no
+        /// libstdc++.so.6 is found (then nothing should be patched).
+        /// </summary>
+        public static bool? SystemLibStdCxxHasVersion(string versionName)
+        {
+            bool foundAny = false;
+            foreach (string lib in SystemLibStdCxx())
+            {
+                foundAny = true;
+                if (LibraryHasVersion(lib, versionName)) return true;
+            }
+            return foundAny ? false : (bool?)null;
+        }
+
         /// <summary>The system's libstdc++.so.6 files, in the loader's usual search folders.</summary>
         public static IEnumerable<string> SystemLibStdCxx()
         {
@@ -162,19 +178,13 @@ namespace SrganWorkbench.Build
         public override bool Execute()
         {
             if (Files.Length == 0) return true;
-            bool systemHasIt = false;
-            bool foundAny = false;
-            foreach (string lib in ElfWeakVersion.SystemLibStdCxx())
-            {
-                foundAny = true;
-                if (ElfWeakVersion.LibraryHasVersion(lib, VersionName)) { systemHasIt = true; break; }
-            }
-            if (!foundAny)
+            bool? systemHasIt = ElfWeakVersion.SystemLibStdCxxHasVersion(VersionName);
+            if (systemHasIt == null)
             {
                 Log.LogMessage(MessageImportance.Low, "No system libstdc++.so.6 found; leaving TorchSharp's native library as shipped.");
                 return true;
             }
-            if (systemHasIt)
+            if (systemHasIt == true)
             {
                 Log.LogMessage(MessageImportance.Low, $"System libstdc++ defines {VersionName}; no patch needed.");
                 return true;

@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(
   libfontconfig1                      # SkiaSharp's native library links against fontconfig
-  jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernel in the tests
+  jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernels in the tests (ours and
+                                      # .NET Interactive's, which the test installs with `srgan-kernel dotnet-interactive setup`)
   jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation
   chromium                            # renders the executed notebooks' HTML in the tests
   jupyter-notebook                    # the classic Notebook server a browser test opens notebook 01 in (Run All, Stop, Restart)

@@ -41,7 +41,7 @@ public static class Kernelspec
     }
 
     /// <summary>Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter (Linux).</summary>
-    static string UserDataDir()
+    public static string UserDataDir()
     {
         if (Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } d) return d;
         string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

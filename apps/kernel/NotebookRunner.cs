@@ -8,7 +8,8 @@ namespace SrganWorkbench.Kernel;
 /// <summary>
 /// Runs notebooks headless, in order, as papermill does for Python: the values given on the
 /// command line are assigned in a cell inserted after the cell tagged "parameters"; the notebook
-/// is executed by nbclient (Jupyter's own executor) against a kernelspec pointing at this build;
+/// is executed by nbclient (Jupyter's own executor) against a kernelspec pointing at this build (or, with
+/// <c>--kernel NAME</c>, against another installed kernelspec, e.g. .NET Interactive's <c>.net-csharp</c>);
 /// outputs are written into the notebook (or a copy); the first failing cell stops everything
 /// with the notebook, the cell number and the error.
 /// </summary>
@@ -20,9 +21,9 @@ public static partial class NotebookRunner
         import nbformat
         from nbclient import NotebookClient
         from nbclient.exceptions import CellExecutionError
-        path, kernel = sys.argv[1], sys.argv[2]
+        path, kernel, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, kernel_name=kernel, timeout=None, resources={"metadata": {"path": os.path.dirname(os.path.abspath(path))}})
+        client = NotebookClient(nb, kernel_name=kernel, timeout=None, resources={"metadata": {"path": cwd}})
         status = {"ok": True}
         try:
             client.execute()
@@ -41,6 +42,7 @@ public static partial class NotebookRunner
     {
         var parameters = new List<(string Name, string Value)>();
         string? outDir = null;
+        string kernel = Kernelspec.Name;
         var notebooks = new List<string>();
         for (int i = 0; i < args.Length; i++)
         {
@@ -51,6 +53,9 @@ public static partial class NotebookRunner
                     if (kv.Length != 2) { errors.WriteLine($"error: --param {args[i]}: expected name=value"); return 2; }
                     parameters.Add((kv[0], kv[1]));
                     break;
+                case "--kernel" when i + 1 < args.Length:
+                    kernel = args[++i];
+                    break;
                 case "--out" when i + 1 < args.Length:
                     outDir = args[++i];
                     break;
@@ -59,7 +64,7 @@ public static partial class NotebookRunner
                     break;
             }
         }
-        if (notebooks.Count == 0) { errors.WriteLine("usage: srgan-kernel run [--param name=value]... [--out DIR] NOTEBOOK.ipynb..."); return 2; }
+        if (notebooks.Count == 0) { errors.WriteLine("usage: srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK.ipynb..."); return 2; }
 
         string jupyterPath = Path.Combine(Path.GetTempPath(), "srgan-kernel-" + Guid.NewGuid().ToString("N"));
         Kernelspec.Install(kernelsDir: Path.Combine(jupyterPath, "kernels"));
@@ -76,8 +81,10 @@ public static partial class NotebookRunner
                 AtomicFile.WriteAllText(target, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
                 var started = Stopwatch.StartNew();
-                output.WriteLine($"running {notebook}{(target != notebook ? $" -> {target}" : "")} ...");
-                var status = Execute(target, jupyterPath, errors);
+                output.WriteLine($"running {notebook}{(target != notebook ? $" -> {target}" : "")}{(kernel != Kernelspec.Name ? $" on kernel {kernel}" : "")} ...");
+                // Another kernel (.NET Interactive) runs in the notebook's own folder, where its relative #r paths resolve.
+                string workingFolder = Path.GetDirectoryName(Path.GetFullPath(kernel == Kernelspec.Name ? target : notebook))!;
+                var status = Execute(target, jupyterPath, kernel, workingFolder, errors);
                 if (status == null) return 1;
                 if (status["ok"]?.GetValue<bool>() != true)
                 {
@@ -97,14 +104,17 @@ public static partial class NotebookRunner
         }
     }
 
-    static JsonObject? Execute(string path, string jupyterPath, TextWriter errors)
+    static JsonObject? Execute(string path, string jupyterPath, string kernel, string workingFolder, TextWriter errors)
     {
         var start = new ProcessStartInfo(Python()) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(Executor);
         start.ArgumentList.Add(path);
-        start.ArgumentList.Add(Kernelspec.Name);
-        start.Environment["JUPYTER_PATH"] = jupyterPath;
+        start.ArgumentList.Add(kernel);
+        start.ArgumentList.Add(workingFolder);
+        // Our kernelspec first; the kernelspecs found before (JUPYTER_PATH, then Jupyter's usual folders) stay visible.
+        string? before = Environment.GetEnvironmentVariable("JUPYTER_PATH");
+        start.Environment["JUPYTER_PATH"] = string.IsNullOrEmpty(before) ? jupyterPath : jupyterPath + Path.PathSeparator + before;
         Process process;
         try { process = Process.Start(start)!; }
         catch (System.ComponentModel.Win32Exception e)

@@ -3,7 +3,9 @@ using SrganWorkbench.Kernel.Protocol;
 
 // srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
 // srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
-// srgan-kernel run [--param name=value]... [--out DIR] NOTEBOOK...   execute notebooks headless, in order
+// srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK...   execute notebooks headless, in order (NAME: another kernelspec, e.g. .net-csharp)
+// srgan-kernel dotnet-interactive setup [--tool-path DIR] [--dir KERNELS_DIR | --prefix DIR] [--packages DIR]
+//     install .NET Interactive if missing, write its .net-csharp kernelspec, patch the TorchSharp it loads
 var log = Console.Error;
 if (args.Length >= 1 && args[0] == "install")
 {
@@ -17,9 +19,11 @@ if (args.Length >= 1 && args[0] == "install")
 }
 if (args.Length >= 1 && args[0] == "run")
     return NotebookRunner.Run(args[1..], Console.Out, Console.Error);
+if (args.Length >= 1 && args[0] == "dotnet-interactive")
+    return DotNetInteractiveSetup.Run(args[1..], Console.Out, Console.Error);
 if (args.Length != 1 || !File.Exists(args[0]))
 {
-    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--prefix DIR | --dir KERNELS_DIR] | srgan-kernel run [--param name=value]... [--out DIR] NOTEBOOK...");
+    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--prefix DIR | --dir KERNELS_DIR] | srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK... | srgan-kernel dotnet-interactive setup [--tool-path DIR]");
     return 2;
 }
 using var server = new KernelServer(ConnectionInfo.Read(args[0]), log);

@@ -3,11 +3,18 @@ namespace SrganWorkbench.Notebook;
 /// <summary>
 /// Shows values in the notebook from a cell: <c>Display.Show(image)</c>, <c>Display.Show(table)</c>,
 /// or a handle that updates in place (<c>var h = Display.Show(progress); h.Update(...)</c>).
-/// The kernel sets <see cref="Sink"/>; <see cref="Formatter"/> turns values into MIME bundles.
+/// The kernel sets <see cref="Sink"/>; in .NET Interactive, where nothing sets it, outputs go through its
+/// display API (<see cref="DotNetInteractive"/>); <see cref="Formatter"/> turns values into MIME bundles.
 /// </summary>
 public static class Display
 {
-    public static IDisplaySink? Sink { get; set; }
+    static IDisplaySink? _sink;
+
+    public static IDisplaySink? Sink
+    {
+        get => _sink ?? DotNetInteractive.Attach();
+        set => _sink = value;
+    }
 
     public static DisplayHandle Show(object? value)
     {

@@ -13,8 +13,8 @@ public static class Interruption
 {
     static CancellationTokenSource _current = new();
 
-    /// <summary>Fires when the current cell is interrupted.</summary>
-    public static CancellationToken Token => Volatile.Read(ref _current).Token;
+    /// <summary>Fires when the current cell is interrupted (in .NET Interactive: its cell's cancellation token).</summary>
+    public static CancellationToken Token => DotNetInteractive.CellCancellation() ?? Volatile.Read(ref _current).Token;
 
     /// <summary>Starts a fresh scope (the kernel calls this before each cell).</summary>
     public static void Reset()

@@ -27,9 +27,10 @@ public static class PlotlyOutput
         string figure = GenericChart.toFigureJson(chart);
         string id = "plotly-" + Guid.NewGuid().ToString("N");
         bool first = Interlocked.Exchange(ref _scriptEmbedded, 1) == 0;
-        // plotly.js is a UMD bundle: on a page with RequireJS (the classic Jupyter Notebook) it would register itself as an
-        // anonymous AMD module and never set window.Plotly. Run it where define, exports and module are undefined.
-        string html = (first ? $"<script type=\"text/javascript\">(function(define, exports, module){{\n{PlotlyJs.Value}\n}})();</script>\n" : "") +
+        // plotly.js is a UMD bundle: on a page with an AMD loader (the classic Jupyter Notebook; nbconvert's HTML when the
+        // system has require.js) it would register as an anonymous module and leave no global Plotly. Hiding
+        // define/module/exports makes it global.
+        string html = (first ? $"<script type=\"text/javascript\">(function(define, module, exports){{\n{PlotlyJs.Value}\n}})(undefined, undefined, undefined);</script>\n" : "") +
                       $"<div id=\"{id}\" class=\"srgan-plotly\" style=\"width:100%;min-height:420px\"></div>\n" +
                       $"<script type=\"text/javascript\">(function(){{var f={figure};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script>";
         var json = JsonNode.Parse(figure)!.AsObject();

@@ -26,6 +26,7 @@ public sealed partial class ScriptEngine : IDisposable
 {
     readonly CellThread _thread = new();
     readonly NuGetPackages _packages;
+    readonly HashSet<string> _hostAssemblies;
     ScriptOptions _options;
     ScriptState<object>? _state;
 
@@ -51,6 +52,7 @@ public sealed partial class ScriptEngine : IDisposable
             .WithOptimizationLevel(OptimizationLevel.Release)
             .WithAllowUnsafe(true);
         _packages = new NuGetPackages(assemblies.Select(a => a.GetName().Name!), packageCache);
+        _hostAssemblies = new HashSet<string>(assemblies.Select(a => a.GetName().Name!), StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Runs a cell (numbered <paramref name="number"/> for error messages) and waits for it.</summary>
@@ -60,6 +62,9 @@ public sealed partial class ScriptEngine : IDisposable
     {
         Interruption.Reset();
         var (withoutDirectives, packages, sources) = NuGetPackages.Extract(code);
+        // The notebooks' setup cell also loads the libraries on .NET Interactive; here the kernel already has them.
+        packages = packages.Where(p => !HostPackages.Satisfies(p)).ToList();
+        withoutDirectives = HostPackages.WithoutHostReferences(withoutDirectives, _hostAssemblies);
         if (packages.Count > 0 || sources.Count > 0)
         {
             try
