@@ -2,7 +2,7 @@
 # The ablations of issue 15 behind notebooks/04-ablations.ipynb, each run trained with the `ablation` profile
 # (TrainingConfig.ForProfile: SRResNet 2,000 steps, SRGAN 400; ~21 and ~15-16 min per run on 2 cores) and seed 0 into
 # results/ablations/<name>/, then scored on Set5, Set14 and BSD100 (PSNR, SSIM, NIQE, LPIPS, periodic measure) in
-# <name>/eval. Every SRGAN run starts from the same SRResNet ($ABLATION_START, default the committed results/srresnet-cpu),
+# <name>/eval. Every SRGAN run starts from the same SRResNet ($ABLATION_START, default the committed results/srresnet-cpu-continued),
 # so within a question only the thing asked about differs. Re-running trains and scores whatever is missing: a finished
 # run (generator.safetensors) is skipped, or only scored when its eval is missing; a stopped one (checkpoint.safetensors)
 # continues with --resume. Stop it at any time (Ctrl-C or SIGTERM saves a checkpoint).
@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${ABLATION_OUT:-results/ablations}
-start=${ABLATION_START:-results/srresnet-cpu}
+start=${ABLATION_START:-results/srresnet-cpu-continued}
 if [[ -n ${DRY_RUN:-} ]]; then
     srgan() { printf 'srgan'; printf ' %s' "$@"; printf '\n'; }
 elif [[ -n ${SRGAN_CLI:-} ]]; then

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# The cpu-profile training runs behind results/srresnet-cpu, results/srgan-vgg22-cpu and results/srgan-mse-cpu
+# The cpu-profile training runs behind results/srresnet-cpu (7,000 steps), results/srresnet-cpu-continued (4,000 more
+# from it: the workspace's SRResNet), results/srgan-vgg22-cpu and results/srgan-mse-cpu
 # (the paper's Table 1 columns this workspace's VGG weights allow), each followed by its evaluation on
 # Set5, Set14 and BSD100 (PSNR, SSIM, NIQE). Re-running continues a run from its checkpoint and skips finished
 # ones; stop it at any time (Ctrl-C or SIGTERM saves a checkpoint). `table` scores the three beside bicubic and the
 # two peers in results/table-cpu; `paper-tables` writes the paper's Tables 1 and 2 from the three (srgan reproduce).
-#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srgan-vgg22|srgan-mse|table|paper-tables ...]
+#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srresnet-continued|srgan-vgg22|srgan-mse|table|paper-tables ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # SRGAN_CLI names a published srgan to use instead (so rebuilding the repo cannot disturb a long run).
@@ -24,18 +25,20 @@ train() { # folder, then train options
 }
 
 runs=("$@")
-[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srgan-vgg22 srgan-mse table paper-tables)
+[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srresnet-continued srgan-vgg22 srgan-mse table paper-tables)
 for r in "${runs[@]}"; do
     case $r in
         srresnet)    train results/srresnet-cpu --model srresnet --profile cpu ;;
-        srgan-vgg22) train results/srgan-vgg22-cpu --model srgan --profile cpu --content vgg22 --init-from results/srresnet-cpu ;;
-        srgan-mse)   train results/srgan-mse-cpu --model srgan --profile cpu --content mse --init-from results/srresnet-cpu ;;
+        # 4,000 more steps from results/srresnet-cpu at 2e-4, then 2e-5 from step 3,200 (its start.config.json).
+        srresnet-continued) train results/srresnet-cpu-continued --config results/srresnet-cpu-continued/start.config.json ;;
+        srgan-vgg22) train results/srgan-vgg22-cpu --model srgan --profile cpu --content vgg22 --init-from results/srresnet-cpu-continued ;;
+        srgan-mse)   train results/srgan-mse-cpu --model srgan --profile cpu --content mse --init-from results/srresnet-cpu-continued ;;
         # The three beside bicubic and both peers in one table (the paper's Tables 1 and 2 where it has the row).
         table)       srgan eval --method bicubic --sets Set5,Set14,BSD100 --out results/table-cpu \
-                         --model results/srresnet-cpu/generator.safetensors,results/srgan-mse-cpu/generator.safetensors,results/srgan-vgg22-cpu/generator.safetensors \
+                         --model results/srresnet-cpu-continued/generator.safetensors,results/srgan-mse-cpu/generator.safetensors,results/srgan-vgg22-cpu/generator.safetensors \
                          --peer leftthomas,tensorlayer ;;
         # The paper's Tables 1 and 2, ours beside the paper's (results/paper-tables).
         paper-tables) srgan reproduce ;;
-        *) echo "unknown run '$r': expected srresnet, srgan-vgg22, srgan-mse, table or paper-tables" >&2; exit 2 ;;
+        *) echo "unknown run '$r': expected srresnet, srresnet-continued, srgan-vgg22, srgan-mse, table or paper-tables" >&2; exit 2 ;;
     esac
 done

@@ -34,7 +34,7 @@ public static class AblationGrid
     public const string Folder = "results/ablations";
 
     /// <summary>The committed SRResNet every SRGAN run of the grid starts from (the script's ABLATION_START default).</summary>
-    public const string Start = "results/srresnet-cpu";
+    public const string Start = "results/srresnet-cpu-continued";
 
     public static IReadOnlyList<AblationRun> Runs { get; } =
     [

@@ -29,7 +29,7 @@ public sealed record ReproductionOptions
     /// fresh clone has. No SRResNet-VGG22 is committed, and SRGAN-VGG54 needs VGG19 weights this workspace lacks.</summary>
     public static ReproductionOptions Committed(string results) => new()
     {
-        SrresnetMse = Path.Combine(results, "srresnet-cpu"),
+        SrresnetMse = Path.Combine(results, "srresnet-cpu-continued"), // 7,000 + 4,000 steps (results/srresnet-cpu, then this)
         SrganMse = Path.Combine(results, "srgan-mse-cpu"),
         SrganVgg22 = Path.Combine(results, "srgan-vgg22-cpu"),
     };

@@ -29,8 +29,8 @@ public class AblationQueueTests
         var lines = Lines(stdout);
         Assert.Contains($"{root}/srgan-mse: finished", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("srgan") && l.Contains("/srgan-mse/") && !l.StartsWith("srgan eval --method"));
-        Assert.Contains($"srgan train --content vgg22 --model srgan --init-from results/srresnet-cpu --profile ablation --seed 0 --out {root}/srgan-vgg22 --resume", lines);
-        Assert.Contains($"srgan train --content relu3_4 --model srgan --init-from results/srresnet-cpu --profile ablation --seed 0 --out {root}/srgan-vgg34", lines);
+        Assert.Contains($"srgan train --content vgg22 --model srgan --init-from results/srresnet-cpu-continued --profile ablation --seed 0 --out {root}/srgan-vgg22 --resume", lines);
+        Assert.Contains($"srgan train --content relu3_4 --model srgan --init-from results/srresnet-cpu-continued --profile ablation --seed 0 --out {root}/srgan-vgg34", lines);
         Assert.Contains($"srgan eval --model {root}/srgan-vgg34/generator.safetensors --sets Set5,Set14,BSD100 --out {root}/srgan-vgg34/eval", lines);
         Assert.DoesNotContain(lines, l => l.StartsWith("srgan train") && l.Contains("/up-deconv"));
         Assert.Contains($"srgan eval --model {root}/up-deconv/generator.safetensors --sets Set5,Set14,BSD100 --out {root}/up-deconv/eval", lines);
