@@ -37,18 +37,8 @@ public static class ExecutedCopies
     {
         var notebook = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         return notebook["cells"]!.AsArray()
-            .Where(c => c!["cell_type"]?.GetValue<string>() == "code" && !Tags(c!).Contains("injected-parameters"))
-            .Select(c => Source(c!).Replace("\r\n", "\n"))
+            .Where(c => c!["cell_type"]?.GetValue<string>() == "code" && !NotebookRunner.Tags(c!).Contains("injected-parameters"))
+            .Select(c => NotebookRunner.Source(c!).Replace("\r\n", "\n"))
             .ToList();
     }
-
-    static IEnumerable<string> Tags(JsonNode cell) =>
-        cell["metadata"]?["tags"]?.AsArray().Select(t => t!.GetValue<string>()) ?? [];
-
-    static string Source(JsonNode cell) => cell["source"] switch
-    {
-        JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
-        JsonNode s => s.GetValue<string>(),
-        _ => "",
-    };
 }
