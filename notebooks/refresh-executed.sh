@@ -9,6 +9,10 @@ dotnet build -c Release -v quiet -nologo >/dev/null
 notebooks=("$@")
 [[ ${#notebooks[@]} -gt 0 ]] || notebooks=(notebooks/[0-9][0-9]-*.ipynb)
 dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll run --out notebooks/executed "${notebooks[@]}"
+copies=()
+for nb in "${notebooks[@]}"; do copies+=("notebooks/executed/$(basename "$nb")"); done
+# plotly.js (3.5 MB) from its CDN in the stored copies; VS Code and JupyterLab draw the charts from their JSON form.
+dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll store "${copies[@]}"
 for nb in "${notebooks[@]}"; do
     copy=notebooks/executed/$(basename "$nb")
     bytes=$(stat -c %s "$copy")

@@ -32,6 +32,36 @@ public static class ExecutedCopies
         return null;
     }
 
+    /// <summary>
+    /// Takes the plotly.js bundle (3.5 MB, embedded in a session's first chart so that charts draw offline) out of a stored
+    /// copy and loads the same version from plotly's CDN instead: VS Code and JupyterLab draw a chart from its
+    /// <c>application/vnd.plotly.v1+json</c> form, which stays, and a browser viewer (nbviewer, nbconvert's HTML) fetches
+    /// the script. Keeps each copy a few MB. Returns the number of bundles removed.
+    /// </summary>
+    public static int DropPlotlyBundle(string path)
+    {
+        var notebook = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        string cdn = $"<script type=\"text/javascript\" src=\"https://cdn.plot.ly/plotly-{SrganWorkbench.Notebook.PlotlyOutput.BundleVersion}.min.js\"></script>\n";
+        int removed = 0;
+        foreach (var output in notebook["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []))
+        {
+            if (output?["data"]?["text/html"] is not { } node) continue;
+            string html = node is JsonArray lines ? string.Concat(lines.Select(l => l!.GetValue<string>())) : node.GetValue<string>();
+            int start = html.IndexOf(SrganWorkbench.Notebook.PlotlyOutput.BundleStart, StringComparison.Ordinal);
+            if (start < 0) continue;
+            int end = html.IndexOf(SrganWorkbench.Notebook.PlotlyOutput.BundleEnd, start, StringComparison.Ordinal);
+            if (end < 0) continue;
+            output["data"]!["text/html"] = html[..start] + cdn + html[(end + SrganWorkbench.Notebook.PlotlyOutput.BundleEnd.Length)..];
+            removed++;
+        }
+        if (removed > 0) File.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
+        {
+            // As nbformat writes notebooks: one-space indents, characters as they are (HTML stays readable in diffs).
+            WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }) + "\n");
+        return removed;
+    }
+
     /// <summary>The sources of the code cells, in order (a parameters cell injected by a run with --param is not the notebook's code).</summary>
     public static List<string> CodeCells(string path)
     {

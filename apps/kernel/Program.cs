@@ -4,6 +4,7 @@ using SrganWorkbench.Kernel.Protocol;
 // srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
 // srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
 // srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK...   execute notebooks headless, in order (NAME: another kernelspec, e.g. .net-csharp)
+// srgan-kernel store NOTEBOOK...   slim executed copies for the repository (plotly.js from its CDN instead of embedded)
 // srgan-kernel dotnet-interactive setup [--tool-path DIR] [--dir KERNELS_DIR | --prefix DIR] [--packages DIR]
 //     install .NET Interactive if missing, write its .net-csharp kernelspec, patch the TorchSharp it loads
 var log = Console.Error;
@@ -19,6 +20,13 @@ if (args.Length >= 1 && args[0] == "install")
 }
 if (args.Length >= 1 && args[0] == "run")
     return NotebookRunner.Run(args[1..], Console.Out, Console.Error);
+if (args.Length >= 1 && args[0] == "store")
+{
+    // The executed copies kept in the repository (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded.
+    foreach (string path in args[1..])
+        Console.WriteLine($"{path}: {ExecutedCopies.DropPlotlyBundle(path)} plotly.js bundle(s) replaced by the CDN's; {new FileInfo(path).Length / 1e6:F2} MB");
+    return 0;
+}
 if (args.Length >= 1 && args[0] == "dotnet-interactive")
     return DotNetInteractiveSetup.Run(args[1..], Console.Out, Console.Error);
 if (args.Length != 1 || !File.Exists(args[0]))

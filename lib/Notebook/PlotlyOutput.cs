@@ -12,6 +12,14 @@ namespace SrganWorkbench.Notebook;
 public static class PlotlyOutput
 {
     static int _scriptEmbedded;
+
+    /// <summary>How the first chart of a session wraps the plotly.js bundle it embeds (see <see cref="Format"/>):
+    /// <see cref="BundleStart"/>, the bundle, <see cref="BundleEnd"/>.</summary>
+    public const string BundleStart = "<script type=\"text/javascript\">(function(define, module, exports){\n";
+    public const string BundleEnd = "\n})(undefined, undefined, undefined);</script>\n";
+
+    /// <summary>The version of the plotly.js that Plotly.NET embeds (from the bundle's header comment), e.g. "2.27.1".</summary>
+    public static string BundleVersion => System.Text.RegularExpressions.Regex.Match(PlotlyJs.Value[..Math.Min(2000, PlotlyJs.Value.Length)], @"plotly\.js v(\d+\.\d+\.\d+)").Groups[1].Value;
     static readonly Lazy<string> PlotlyJs = new(() =>
     {
         var assembly = typeof(GenericChart).Assembly;
@@ -30,7 +38,7 @@ public static class PlotlyOutput
         // plotly.js is a UMD bundle: on a page with an AMD loader (the classic Jupyter Notebook; nbconvert's HTML when the
         // system has require.js) it would register as an anonymous module and leave no global Plotly. Hiding
         // define/module/exports makes it global.
-        string html = (first ? $"<script type=\"text/javascript\">(function(define, module, exports){{\n{PlotlyJs.Value}\n}})(undefined, undefined, undefined);</script>\n" : "") +
+        string html = (first ? BundleStart + PlotlyJs.Value + BundleEnd : "") +
                       $"<div id=\"{id}\" class=\"srgan-plotly\" style=\"width:100%;min-height:420px\"></div>\n" +
                       $"<script type=\"text/javascript\">(function(){{var f={figure};Plotly.newPlot('{id}',f.data,f.layout,{{responsive:true}});}})();</script>";
         var json = JsonNode.Parse(figure)!.AsObject();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SrganWorkbench.Data;
 using SrganWorkbench.Kernel;
+using SrganWorkbench.Notebook;
 using Xunit.Abstractions;
 
 namespace SrganWorkbench.Tests.Kernel;
@@ -130,10 +131,12 @@ public partial class NotebookTests(ITestOutputHelper output)
             Assert.True(bytes <= ExecutedCopies.MaxBytes, $"{copy} is {bytes / 1e6:F1} MB, over {ExecutedCopies.MaxBytes / 1e6:F0} MB");
             var outputs = Outputs(copy);
             Assert.DoesNotContain(outputs, o => o.GetProperty("output_type").GetString() == "error");
-            Assert.Contains(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("image/png", out _)
+            // Its figures are there: images or charts (06, tables and charts, shows no image with the committed results).
+            Assert.Contains(outputs, o => o.TryGetProperty("data", out var d) && (d.TryGetProperty("image/png", out _) || d.TryGetProperty("application/vnd.plotly.v1+json", out _))
                                           || o.TryGetProperty("data", out var h) && h.TryGetProperty("text/html", out var html) && html.ToString().Contains("data:image/png"));
-            Assert.Contains(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("application/vnd.plotly.v1+json", out _));
             Assert.DoesNotContain("injected-parameters", File.ReadAllText(copy)); // run with the notebook's own defaults
+            // Stored (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded.
+            Assert.DoesNotContain(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out var h) && MimeText(h).Contains(PlotlyOutput.BundleStart));
         }
     }
 
@@ -160,6 +163,41 @@ public partial class NotebookTests(ITestOutputHelper output)
         var prose = Edited(cells => { var c = cells.First(x => !IsCode(x))!; c["source"] = "# another title"; return true; }, "prose.ipynb");
         Assert.Null(ExecutedCopies.Stale(prose, source));
     }
+
+    /// <summary>A stored copy loads plotly.js from its CDN instead of embedding the 3.5 MB bundle; the chart itself stays.</summary>
+    [Fact]
+    public void Storing_a_copy_replaces_the_embedded_plotly_bundle_and_keeps_the_chart()
+    {
+        using var temp = new SharedData.TempFolder();
+        Assert.Matches(@"^\d+\.\d+\.\d+$", SrganWorkbench.Notebook.PlotlyOutput.BundleVersion);
+        string html = SrganWorkbench.Notebook.PlotlyOutput.BundleStart + "/* the bundle */ var plotly = 1;" + SrganWorkbench.Notebook.PlotlyOutput.BundleEnd +
+                      "<div id=\"c\"></div><script>Plotly.newPlot('c', [], {});</script>";
+        var cell = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cell_type"] = "code", ["id"] = "c1", ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["execution_count"] = 1, ["source"] = "chart",
+            ["outputs"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["output_type"] = "display_data", ["metadata"] = new System.Text.Json.Nodes.JsonObject(),
+                ["data"] = new System.Text.Json.Nodes.JsonObject { ["text/html"] = html, ["application/vnd.plotly.v1+json"] = new System.Text.Json.Nodes.JsonObject { ["data"] = new System.Text.Json.Nodes.JsonArray() } },
+            }),
+        };
+        string path = temp.File("copy.ipynb");
+        File.WriteAllText(path, new System.Text.Json.Nodes.JsonObject { ["cells"] = new System.Text.Json.Nodes.JsonArray(cell), ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString());
+
+        Assert.Equal(1, ExecutedCopies.DropPlotlyBundle(path));
+        var data = Outputs(path).Single().GetProperty("data");
+        string stored = data.GetProperty("text/html").GetString()!;
+        Assert.DoesNotContain("the bundle", stored);
+        Assert.Contains($"https://cdn.plot.ly/plotly-{SrganWorkbench.Notebook.PlotlyOutput.BundleVersion}.min.js", stored);
+        Assert.EndsWith("<div id=\"c\"></div><script>Plotly.newPlot('c', [], {});</script>", stored);
+        Assert.True(data.TryGetProperty("application/vnd.plotly.v1+json", out _));
+        Assert.Equal(0, ExecutedCopies.DropPlotlyBundle(path)); // already stored
+        Assert.Null(ExecutedCopies.Stale(path, path));
+    }
+
+    /// <summary>A mime value as text: nbformat stores multi-line strings as arrays of lines.</summary>
+    static string MimeText(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Array ? string.Concat(value.EnumerateArray().Select(l => l.GetString())) : value.GetString() ?? "";
 
     static List<JsonElement> Outputs(string notebook) =>
         JsonDocument.Parse(File.ReadAllText(notebook)).RootElement.GetProperty("cells").EnumerateArray()

@@ -17,6 +17,28 @@ public class SrganStepTests(ITestOutputHelper output)
 {
     static readonly string Vgg = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights", "vgg19-imagenet-partial", "vgg19_features_0-16_caffeRGB.safetensors"));
 
+    /// <summary>The trainer's first step of <paramref name="config"/> in <paramref name="folder"/>: its logged values.</summary>
+    Dictionary<string, double> TrainOneStep(TrainingConfig config, string folder)
+    {
+        Assert.Equal(TrainingStatus.Completed, new Trainer(config, folder, SharedData.Root, output.WriteLine).Run().Status);
+        return TrainingLog.Read(Path.Combine(folder, "log.jsonl")).Single(e => e.ContainsKey("lr"));
+    }
+
+    /// <summary>The networks as a run of <paramref name="config"/> starts them (the seed decides), in the forms training
+    /// runs, their optimisers, the first batch (LR in [0,1], HR in [-1,1]) and the first learning rate.</summary>
+    static (SRResNet G, FastGenerator FastG, Discriminator D, Adam OptimG, Adam OptimD, Tensor Lr, Tensor Hr, double Rate) StartOf(TrainingConfig config)
+    {
+        var g = new SRResNet(config.Generator);
+        ModelInit.Reset(g, config.Seed);
+        var d = new Discriminator(config.Discriminator);
+        ModelInit.Reset(d, config.Seed + 1);
+        ChannelsLast.Apply(d);
+        var batch = TrainingCrops.FromSets(config.TrainSets, SharedData.Root, config.Data with { Seed = config.Seed }).GetBatch(0);
+        var (lr, hrUnit) = ImageTensor.ToTensors(batch);
+        g.train(); d.train();
+        return (g, new FastGenerator(g), d, new Adam(g), new Adam(d), lr, hrUnit.mul(2).sub(1), config.LearningRateAt(0));
+    }
+
     [Fact]
     public void A_hand_written_step_equals_the_trainers_step()
     {
@@ -25,27 +47,13 @@ public class SrganStepTests(ITestOutputHelper output)
         {
             Device = "cpu", VggWeights = Vgg, Steps = 1, CheckpointEvery = 1, ContentWeight = 0.01, AdversarialWeight = 0.1,
         };
-        Assert.Equal(TrainingStatus.Completed, new Trainer(config, temp.Path, SharedData.Root, output.WriteLine).Run().Status);
-        var logged = TrainingLog.Read(Path.Combine(temp.Path, "log.jsonl")).Single(e => e.ContainsKey("lr"));
+        var logged = TrainOneStep(config, temp.Path);
 
         using var scope = NewDisposeScope();
-        // The networks as a run starts them (the seed decides), in the forms training runs.
-        var g = new SRResNet(config.Generator);
-        ModelInit.Reset(g, config.Seed);
-        var fastG = new FastGenerator(g);
-        var d = new Discriminator(config.Discriminator);
-        ModelInit.Reset(d, config.Seed + 1);
-        ChannelsLast.Apply(d);
-        var optimG = new Adam(g);
-        var optimD = new Adam(d);
+        var (g, fastG, d, optimG, optimD, lr, hr, rate) = StartOf(config);
         var vgg = Vgg19Features.Load("VGG22", Vgg);
         ChannelsLast.Apply(vgg);
         var content = new VggContentLoss(vgg);
-        var batch = TrainingCrops.FromSets(config.TrainSets, SharedData.Root, config.Data with { Seed = config.Seed }).GetBatch(0);
-        var (lr, hrUnit) = ImageTensor.ToTensors(batch);
-        var hr = hrUnit.mul(2).sub(1);
-        double rate = config.LearningRateAt(0);
-        g.train(); d.train();
 
         // ---- One SRGAN step, by hand ----
         var sr = fastG.Forward(lr);
@@ -111,25 +119,12 @@ public class SrganStepTests(ITestOutputHelper output)
             Device = "cpu", VggWeights = Vgg, Steps = 1, CheckpointEvery = 1, ContentWeight = 0.01, AdversarialWeight = 0.1,
             PixelWeight = 1, GridWeight = 10, Adversarial = objective, Order = StepOrder.GeneratorFirst,
         };
-        Assert.Equal(TrainingStatus.Completed, new Trainer(config, temp.Path, SharedData.Root, output.WriteLine).Run().Status);
-        var logged = TrainingLog.Read(Path.Combine(temp.Path, "log.jsonl")).Single(e => e.ContainsKey("lr"));
+        var logged = TrainOneStep(config, temp.Path);
 
         using var scope = NewDisposeScope();
-        var g = new SRResNet(config.Generator);
-        ModelInit.Reset(g, config.Seed);
-        var fastG = new FastGenerator(g);
-        var d = new Discriminator(config.Discriminator);
-        ModelInit.Reset(d, config.Seed + 1);
-        ChannelsLast.Apply(d);
-        var optimG = new Adam(g);
-        var optimD = new Adam(d);
+        var (g, fastG, d, optimG, optimD, lr, hr, rate) = StartOf(config);
         var plain = config with { Order = StepOrder.DiscriminatorFirst };
         var updates = new Updates(plain, fastG, optimG, d, optimD, ContentTerm.Create(config.Content, Vgg, CPU), new AdversarialLoss(objective));
-        var batch = TrainingCrops.FromSets(config.TrainSets, SharedData.Root, config.Data with { Seed = config.Seed }).GetBatch(0);
-        var (lr, hrUnit) = ImageTensor.ToTensors(batch);
-        var hr = hrUnit.mul(2).sub(1);
-        double rate = config.LearningRateAt(0);
-        g.train(); d.train();
 
         var sr = fastG.Forward(lr);
         var values = new Dictionary<string, double>();
