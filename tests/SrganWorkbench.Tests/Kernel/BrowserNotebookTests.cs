@@ -300,14 +300,7 @@ public partial class BrowserNotebookTests(ITestOutputHelper output)
         kill.WaitForExit(5_000);
     }
 
-    void Screenshot(IPage page, string name)
-    {
-        string? folder = Environment.GetEnvironmentVariable("SRGAN_SCREENSHOTS");
-        if (string.IsNullOrEmpty(folder)) return;
-        Directory.CreateDirectory(folder);
-        page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false }).GetAwaiter().GetResult();
-        output.WriteLine($"screenshot: {Path.Combine(folder, name)}");
-    }
+    void Screenshot(IPage page, string name) => Screenshots.Save(page, name, output);
 
     static float Ms(TimeSpan t) => (float)t.TotalMilliseconds;
 

@@ -119,14 +119,7 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
 
     static string IdOf(string? src) => Path.GetFileNameWithoutExtension(src ?? throw new InvalidOperationException("no image"));
 
-    void Screenshot(IPage page, string name)
-    {
-        string? folder = Environment.GetEnvironmentVariable("SRGAN_SCREENSHOTS");
-        if (string.IsNullOrEmpty(folder)) return;
-        Directory.CreateDirectory(folder);
-        page.ScreenshotAsync(new() { Path = Path.Combine(folder, name), FullPage = false }).GetAwaiter().GetResult();
-        output.WriteLine($"screenshot: {Path.Combine(folder, name)}");
-    }
+    void Screenshot(IPage page, string name) => Screenshots.Save(page, name, output);
 
     static int FreePort()
     {
