@@ -109,7 +109,7 @@ public partial class DotNetInteractiveTests(ITestOutputHelper output)
             ["run", "--kernel", DotNetInteractiveSetup.KernelName, "--param", "profile=smoke", "--out", temp.Path, .. notebooks]);
         output.WriteLine($"run on {DotNetInteractiveSetup.KernelName}: {started.Elapsed.TotalSeconds:F1} s\n{run.Out}");
         Assert.True(run.Code == 0, run.Err.Length > 4000 ? run.Err[^4000..] : run.Err);
-        foreach (string name in notebooks.Select(Path.GetFileName))
+        foreach (string name in notebooks.Select(p => Path.GetFileName(p)))
         {
             var outputs = JsonDocument.Parse(File.ReadAllText(temp.File(name))).RootElement.GetProperty("cells").EnumerateArray()
                 .Where(c => c.TryGetProperty("outputs", out _)).SelectMany(c => c.GetProperty("outputs").EnumerateArray()).ToList();
