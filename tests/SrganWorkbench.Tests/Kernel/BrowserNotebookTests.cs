@@ -35,7 +35,7 @@ public partial class BrowserNotebookTests(ITestOutputHelper output)
         Assert.True(install.Code == 0, install.Out + install.Err);
         WriteSmokeCopy(Path.Combine(Repo, "notebooks", "01-data-and-degradation.ipynb"), Path.Combine(notebooks, "01.ipynb"));
 
-        int port = FreePort();
+        int port = FreePort.Next();
         string token = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
         var env = new Dictionary<string, string>
         {
@@ -304,14 +304,6 @@ public partial class BrowserNotebookTests(ITestOutputHelper output)
 
     static float Ms(TimeSpan t) => (float)t.TotalMilliseconds;
 
-    static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     [GeneratedRegex(@"var profile = ""[a-z]+"";")]
     private static partial Regex ProfileAssignment();

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -14,14 +13,6 @@ namespace SrganWorkbench.Tests.Mos;
 [Collection("training")]
 public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : IClassFixture<StudyFixture>
 {
-    static int FreePort()
-    {
-        var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 
     sealed class Site : IAsyncDisposable
     {
@@ -35,7 +26,7 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
 
     static async Task<Site> Start(string folder)
     {
-        var options = new MosServerOptions(folder, Port: FreePort());
+        var options = new MosServerOptions(folder, Port: FreePort.Next());
         var server = new MosServer(options);
         var app = server.Build(options);
         await app.StartAsync();
@@ -375,7 +366,7 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
     {
         using var temp = new SharedData.TempFolder();
         string folder = studies.Copy(studies.Large, temp);
-        int port = FreePort();
+        int port = FreePort.Next();
         Process StartServer()
         {
             var p = Process.Start(TestProcess.SrganStart("mos", "serve", folder, "--port", port.ToString()))!;

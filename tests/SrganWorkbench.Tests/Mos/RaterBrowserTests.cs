@@ -19,7 +19,7 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
     {
         using var temp = new SharedData.TempFolder();
         string folder = studies.Copy(studies.Small, temp);
-        var options = new MosServerOptions(folder, Port: FreePort());
+        var options = new MosServerOptions(folder, Port: FreePort.Next());
         var server = new MosServer(options);
         await using var app = server.Build(options);
         await app.StartAsync();
@@ -121,12 +121,4 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
 
     void Screenshot(IPage page, string name) => Screenshots.Save(page, name, output);
 
-    static int FreePort()
-    {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        int port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
-    }
 }
