@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using SrganWorkbench.Build;
 
@@ -88,31 +87,18 @@ public static class DotNetInteractiveSetup
     }
 
     /// <summary>Writes KERNELS_DIR/.net-csharp/kernel.json (default: the user's Jupyter kernels folder, as for ours).</summary>
-    public static string WriteKernelspec(string tool, string? kernelsDir = null, string? prefix = null)
-    {
-        string root = kernelsDir
-            ?? (prefix != null ? Path.Combine(prefix, "share", "jupyter", "kernels") : Path.Combine(Kernelspec.UserDataDir(), "kernels"));
-        string folder = Path.Combine(root, KernelName);
-        Directory.CreateDirectory(folder);
-        var env = new JsonObject();
-        foreach (var variable in new[] { "SRGAN_DATA", "SRGAN_WEIGHTS" })
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) env[variable] = Path.GetFullPath(value);
-        var spec = new JsonObject
+    public static string WriteKernelspec(string tool, string? kernelsDir = null, string? prefix = null) =>
+        Kernelspec.Write(KernelName, kernelsDir, prefix, new JsonObject
         {
             ["argv"] = new JsonArray(Path.GetFullPath(tool), "jupyter", "--default-kernel", "csharp", "{connection_file}", "--http-port-range", "2048-3000"),
             ["display_name"] = ".NET (C#)",
             ["language"] = "C#",
-            ["env"] = env,
+            ["env"] = Kernelspec.DataEnvironment(),
             ["metadata"] = new JsonObject
             {
                 ["vscode"] = new JsonObject { ["extension_id"] = "ms-dotnettools.dotnet-interactive-vscode", ["kernel_id"] = "dotnet-interactive" },
             },
-        };
-        string json = spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
-        string path = Path.Combine(folder, "kernel.json");
-        if (!File.Exists(path) || File.ReadAllText(path) != json) AtomicFile.WriteAllText(path, json);
-        return folder;
-    }
+        });
 
     /// <summary>$NUGET_PACKAGES, else ~/.nuget/packages: where .NET Interactive's restores put (and load) packages.</summary>
     public static string NuGetPackagesFolder() =>

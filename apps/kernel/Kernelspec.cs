@@ -18,26 +18,41 @@ public static class Kernelspec
     /// <summary>Installs into KERNELS_DIR/srgan-csharp, PREFIX/share/jupyter/kernels, or the user's Jupyter data folder.</summary>
     public static string Install(string? kernelsDir = null, string? prefix = null)
     {
-        string root = kernelsDir
-            ?? (prefix != null ? Path.Combine(prefix, "share", "jupyter", "kernels") : Path.Combine(UserDataDir(), "kernels"));
-        string folder = Path.Combine(root, Name);
-        Directory.CreateDirectory(folder);
         string dll = Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll");
-        var env = new JsonObject();
-        foreach (var variable in new[] { "SRGAN_DATA", "SRGAN_WEIGHTS" })
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) env[variable] = Path.GetFullPath(value);
-        var spec = new JsonObject
+        string folder = Write(Name, kernelsDir, prefix, new JsonObject
         {
             ["argv"] = new JsonArray("dotnet", dll, "{connection_file}"),
             ["display_name"] = DisplayName,
             ["language"] = "csharp",
             ["interrupt_mode"] = "message",
-            ["env"] = env,
+            ["env"] = DataEnvironment(),
             ["metadata"] = new JsonObject { ["debugger"] = false },
-        };
-        AtomicFile.WriteAllText(Path.Combine(folder, "kernel.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+        });
         foreach (int size in new[] { 32, 64 }) ImageFile.WritePng(Path.Combine(folder, $"logo-{size}x{size}.png"), Logo(size));
         return folder;
+    }
+
+    /// <summary>Writes <paramref name="spec"/> as KERNELS_DIR/NAME/kernel.json (KERNELS_DIR: <paramref name="kernelsDir"/>,
+    /// PREFIX/share/jupyter/kernels, or the user's Jupyter data folder's); an unchanged file is left as it is.</summary>
+    internal static string Write(string name, string? kernelsDir, string? prefix, JsonObject spec)
+    {
+        string root = kernelsDir
+            ?? (prefix != null ? Path.Combine(prefix, "share", "jupyter", "kernels") : Path.Combine(UserDataDir(), "kernels"));
+        string folder = Path.Combine(root, name);
+        Directory.CreateDirectory(folder);
+        string json = spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        string path = Path.Combine(folder, "kernel.json");
+        if (!File.Exists(path) || File.ReadAllText(path) != json) AtomicFile.WriteAllText(path, json);
+        return folder;
+    }
+
+    /// <summary>SRGAN_DATA and SRGAN_WEIGHTS as set at install time (full paths), for a kernel's environment.</summary>
+    internal static JsonObject DataEnvironment()
+    {
+        var env = new JsonObject();
+        foreach (var variable in new[] { "SRGAN_DATA", "SRGAN_WEIGHTS" })
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) env[variable] = Path.GetFullPath(value);
+        return env;
     }
 
     /// <summary>Jupyter's per-user data folder: $JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else ~/.local/share/jupyter (Linux).</summary>
