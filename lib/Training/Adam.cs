@@ -22,12 +22,13 @@ public sealed class Adam
     public Adam(nn.Module module, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         _params = module.named_parameters().Where(p => p.parameter.requires_grad).Select(p => (p.name, p.parameter)).ToArray();
+        Parameters = Array.AsReadOnly(_params.Select(p => (Tensor)p.Param).ToArray());
         (Beta1, Beta2, Epsilon) = (beta1, beta2, epsilon);
         foreach (var (name, p) in _params) _state[name] = (zeros_like(p).DetachFromDisposeScope(), zeros_like(p).DetachFromDisposeScope());
     }
 
     /// <summary>The parameters this optimiser updates (the ones that required a gradient when it was made).</summary>
-    public IReadOnlyList<Tensor> Parameters => _params.Select(p => (Tensor)p.Param).ToArray();
+    public System.Collections.ObjectModel.ReadOnlyCollection<Tensor> Parameters { get; }
 
     public void ZeroGrad()
     {

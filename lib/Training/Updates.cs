@@ -57,9 +57,9 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
             dLoss = dLoss.add(adversarial.GradientPenalty(d, hr, sr).mul(adversarial.GradientPenaltyWeight));
         // D's gradients first, keeping the shared graph for G's backward, which then frees it.
         optimD!.ZeroGrad();
-        autograd.backward(dLoss, retain_graph: true, inputs: optimD.Parameters.ToList());
+        autograd.backward(dLoss, retain_graph: true, inputs: optimD.Parameters);
         optimG.ZeroGrad();
-        autograd.backward(gLoss, inputs: optimG.Parameters.ToList());
+        autograd.backward(gLoss, inputs: optimG.Parameters);
         optimG.Step(learningRate);
         optimD.Step(learningRate);
         values["g_loss"] = gLoss.item<float>();
