@@ -105,7 +105,7 @@ static class TrainCommand
                 }
             }
             cfg = cfg with { Device = parse.GetValue(device)! };
-            if (parse.GetValue(initFrom) is { } init) cfg = cfg with { InitFrom = Path.GetFullPath(init) };
+            if (parse.GetValue(initFrom) is { } init) cfg = cfg with { InitFrom = SrganWorkbench.Data.DataRoot.Portable(init) };
             if (cfg.Kind == ModelKind.Srgan && cfg.InitFrom == null && cfg.Preset == null && !parse.GetValue(resume))
                 Console.Error.WriteLine("note: no --init-from; the paper starts SRGAN from a trained SRResNet (srgan train --model srresnet first).");
 

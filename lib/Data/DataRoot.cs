@@ -30,6 +30,29 @@ public static class DataRoot
     public static string ManifestPath() => Path.Combine(RepositoryRoot(), "data", "datasets.json");
 
     /// <summary>
+    /// A path as a committed file should record it: relative to the repository (with '/') when it lies inside it,
+    /// else absolute. A run's config.json names the run it started from this way, so a fresh clone reads the same
+    /// config on any machine; <see cref="ResolvePortable"/> reads it back.
+    /// </summary>
+    public static string Portable(string path)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string repo;
+        try { repo = RepositoryRoot(); } catch (DirectoryNotFoundException) { return full; }
+        string relative = Path.GetRelativePath(repo, full);
+        return relative == ".." || relative.StartsWith(".." + Path.DirectorySeparatorChar) || Path.IsPathRooted(relative)
+            ? full : relative.Replace(Path.DirectorySeparatorChar, '/');
+    }
+
+    /// <summary>A path recorded by <see cref="Portable"/>: absolute as it is; relative from the current directory when
+    /// it exists there, else from the repository.</summary>
+    public static string ResolvePortable(string path)
+    {
+        if (Path.IsPathRooted(path) || Path.Exists(path)) return Path.GetFullPath(path);
+        try { return Path.Combine(RepositoryRoot(), path); } catch (DirectoryNotFoundException) { return Path.GetFullPath(path); }
+    }
+
+    /// <summary>
     /// The workspace repository: the nearest folder above the current directory (or, failing
     /// that, above this assembly) that holds both global.json and data/datasets.json.
     /// </summary>

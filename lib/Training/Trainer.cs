@@ -205,7 +205,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
 
     void InitialiseGenerator(SRResNet g)
     {
-        using var c = Checkpoint.Read(Config.InitFrom!);
+        using var c = Checkpoint.Read(DataRoot.ResolvePortable(Config.InitFrom!));
         if (c.Config.Generator != Config.Generator)
             throw new InvalidDataException($"{c.Path}: its generator ({c.Config.Generator}) differs from this run's ({Config.Generator}).");
         StateDict.Load(g, c.WithPrefix("generator."), c.Path + " (generator)");
