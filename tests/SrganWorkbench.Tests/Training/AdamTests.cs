@@ -45,7 +45,7 @@ public class AdamTests(ITestOutputHelper output)
     static Tensor Loss(SRResNet model, Tensor lr, Tensor hr) => PixelLoss.Compute(model.forward(lr), hr);
 
     /// <summary>Runs both optimisers side by side; <paramref name="learningRate"/> gives the rate of each step (1-based).</summary>
-    (double Params, double Moments, double Moved) Run(int steps, Func<int, double> learningRate)
+    (double Params, double Moments, double Moved) Run(int steps, Func<int, double> learningRate, bool fused = false)
     {
         using var scope = NewDisposeScope();
         var (lr, hr) = Batch();
@@ -53,7 +53,8 @@ public class AdamTests(ITestOutputHelper output)
         var initial = ours.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
         Assert.Equal(0, MaxDiff(ours, theirs)); // initialised identically
 
-        var adam = new Adam(ours, Beta1, Beta2, Eps);
+        var adam = new Adam(ours, Beta1, Beta2, Eps, fused);
+        Assert.Equal(fused, adam.Fused);
         // TorchSharp's factory defaults beta2 to 0.99 (not PyTorch's 0.999): every hyperparameter is given.
         using var torchAdam = optim.Adam(theirs.parameters(), lr: learningRate(1), beta1: Beta1, beta2: Beta2, eps: Eps, weight_decay: 0, amsgrad: false);
         for (int step = 1; step <= steps; step++)
@@ -84,23 +85,51 @@ public class AdamTests(ITestOutputHelper output)
             moments = Math.Max(moments, ourState[$"{names[i]}.exp_avg_sq"].sub(theirState[i].exp_avg_sq).abs().max().item<float>());
         }
         double moved = ours.named_parameters().Max(p => p.parameter.sub(initial[p.name]).abs().max().item<float>());
-        return (MaxDiff(ours, theirs), moments, moved);
+        return (MaxDiff(ours, theirs, fused ? ShiftedOnlyByNoise : null), moments, moved);
     }
 
-    /// <summary>The largest absolute difference over every parameter (and batch-norm buffer) of the two models.</summary>
-    static double MaxDiff(SRResNet a, SRResNet b)
+    /// <summary>The largest difference over every parameter (and batch-norm buffer) of the two models but those
+    /// <paramref name="skip"/> names: absolute, or relative to the tensor's largest magnitude where that is above 1
+    /// (batch norm's running variances).</summary>
+    static double MaxDiff(SRResNet a, SRResNet b, Func<string, IReadOnlyDictionary<string, Tensor>, bool>? skip = null)
     {
         var theirs = b.state_dict();
-        return a.state_dict().Where(kv => kv.Value.is_floating_point()).Max(kv => kv.Value.sub(theirs[kv.Key]).abs().max().item<float>());
+        var ours = a.state_dict();
+        return ours.Where(kv => kv.Value.is_floating_point() && (skip == null || !skip(kv.Key, ours)))
+            .Max(kv => kv.Value.sub(theirs[kv.Key]).abs().max().item<float>() / Math.Max(1, kv.Value.abs().max().item<float>()));
     }
 
-    void Check(string what, (double Params, double Moments, double Moved) r)
+    /// <summary>
+    /// A convolution's bias just before a batch norm (blocks.i.convK -> bnK, conv_mid -> bn_mid), and that batch norm's
+    /// running mean. Batch norm subtracts any constant, so the bias's true gradient is 0 and what backward gives it is
+    /// rounding noise (~1e-12); Adam divides by sqrt(v) and turns that noise into steps of about the learning rate, so
+    /// two implementations that round differently move it apart (measured: 9e-4 after 100 steps, when every other weight
+    /// agrees to 1.2e-7). It does not change the network's output in training; its running mean follows it.
+    /// </summary>
+    static bool ShiftedOnlyByNoise(string name, IReadOnlyDictionary<string, Tensor> state)
+    {
+        string bn = name.EndsWith(".bias") ? name.Replace("conv", "bn").Replace(".bias", ".running_mean") : "";
+        return name.EndsWith(".running_mean") || (name.Contains("conv") && state.ContainsKey(bn));
+    }
+
+    void Check(string what, (double Params, double Moments, double Moved) r, double tolerance = Tolerance)
     {
         output.WriteLine($"{what}: max |ours - torch.optim.Adam| = {r.Params:G3} over parameters, {r.Moments:G3} over exp_avg/exp_avg_sq; parameters moved up to {r.Moved:G3}");
         Assert.True(r.Moved > 1e-3, $"{what}: the parameters hardly moved ({r.Moved}); the comparison would prove nothing");
-        Assert.True(r.Params <= Tolerance, $"{what}: parameters differ by {r.Params}");
-        Assert.True(r.Moments <= Tolerance, $"{what}: moment estimates differ by {r.Moments}");
+        Assert.True(r.Params <= tolerance, $"{what}: parameters differ by {r.Params}");
+        Assert.True(r.Moments <= tolerance, $"{what}: moment estimates differ by {r.Moments}");
     }
+
+    /// <summary>
+    /// libtorch's fused kernel (<see cref="SrganWorkbench.Speed.FusedAdam"/>, what training uses) computes the same
+    /// update in one pass; it rounds in its own order, so it agrees with torch.optim.Adam to float32 rounding, not bit for
+    /// bit: 1e-6 is a few units in the last place of these weights after 100 steps (measured 1.2e-7 on the weights), far
+    /// below what a different formula gives (<see cref="The_comparison_sees_a_different_formula"/>). The biases that
+    /// only rounding noise drives are left out (<see cref="ShiftedOnlyByNoise"/>); the moments are compared in full.
+    /// </summary>
+    [Fact]
+    public void The_fused_kernel_matches_torch_optim_adam_to_rounding() =>
+        Check("fused kernel, 100 steps, lr 5e-4 then 5e-5 from step 51", Run(100, step => step <= 50 ? 5e-4 : 5e-5, fused: true), tolerance: 1e-6);
 
     [Fact]
     public void One_step_matches_torch_optim_adam() => Check("1 step at lr 1e-3", Run(1, _ => 1e-3));
@@ -130,7 +159,10 @@ public class AdamTests(ITestOutputHelper output)
         var ours = nn.Linear(100, 100, hasBias: false);
         var theirs = nn.Linear(100, 100, hasBias: false);
         using (no_grad()) { ours.weight!.copy_(start); theirs.weight!.copy_(start); }
-        var adam = new Adam(ours, Beta1, Beta2, Eps);
+        var adam = new Adam(ours, Beta1, Beta2, Eps, fused: false);
+        var fusedLayer = nn.Linear(100, 100, hasBias: false);
+        using (no_grad()) fusedLayer.weight!.copy_(start);
+        var fusedAdam = new Adam(fusedLayer, Beta1, Beta2, Eps, fused: true);
         using var torchAdam = optim.Adam(theirs.parameters(), lr: rate, beta1: Beta1, beta2: Beta2, eps: Eps);
         Tensor rounded = start.clone(), efficient = start.clone(), m = zeros_like(start), v = zeros_like(start);
         for (int t = 1; t <= gradients.Count; t++)
@@ -139,6 +171,9 @@ public class AdamTests(ITestOutputHelper output)
             adam.ZeroGrad();
             ours.weight!.mul(g).sum().backward(); // the gradient is g
             adam.Step(rate);
+            fusedAdam.ZeroGrad();
+            fusedLayer.weight!.mul(g).sum().backward();
+            fusedAdam.Step(rate);
             torchAdam.zero_grad();
             theirs.weight!.mul(g).sum().backward();
             torchAdam.step();
@@ -150,9 +185,11 @@ public class AdamTests(ITestOutputHelper output)
             efficient = efficient.addcdiv(m, v.sqrt().add(Eps), value: -rate * Math.Sqrt(c2) / c1);
         }
         double Diff(Tensor a) => a.sub(theirs.weight!).abs().max().item<float>();
-        double moved = Diff(start), same = Diff(ours.weight!), roundedDiff = Diff(rounded), efficientDiff = Diff(efficient);
+        double moved = Diff(start), same = Diff(ours.weight!), roundedDiff = Diff(rounded), efficientDiff = Diff(efficient), fusedDiff = Diff(fusedLayer.weight!);
         output.WriteLine($"weights moved up to {moved:G3}; max |x - torch.optim.Adam| after 100 steps: ours {same:G3}, " +
-            $"sqrt(v/c2) {roundedDiff:G3}, eps on the uncorrected sqrt(v) {efficientDiff:G3}");
+            $"fused kernel {fusedDiff:G3}, sqrt(v/c2) {roundedDiff:G3}, eps on the uncorrected sqrt(v) {efficientDiff:G3}");
+        // The fused kernel is PyTorch's formula (eps after the bias correction), not the efficient form: rounding only.
+        Assert.True(fusedDiff * 100 < efficientDiff, $"the fused kernel differs by {fusedDiff}, the efficient form by {efficientDiff}");
         Assert.Equal(0, same);
         Assert.True(roundedDiff > 0, "rounding differently should be visible");
         Assert.True(efficientDiff > 100 * roundedDiff, $"the efficient form differs by {efficientDiff}, rounding alone by {roundedDiff}");
