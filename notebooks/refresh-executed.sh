@@ -11,7 +11,8 @@ notebooks=("$@")
 dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll run --out notebooks/executed "${notebooks[@]}"
 copies=()
 for nb in "${notebooks[@]}"; do copies+=("notebooks/executed/$(basename "$nb")"); done
-# plotly.js (3.5 MB) from its CDN in the stored copies; VS Code and JupyterLab draw the charts from their JSON form.
+# plotly.js (3.5 MB) from its CDN in the stored copies; VS Code and JupyterLab draw the charts from their JSON form, and
+# each chart is also drawn as a PNG by headless Chromium (SRGAN_CHROMIUM, default /usr/bin/chromium) for GitHub.
 dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll store "${copies[@]}"
 for nb in "${notebooks[@]}"; do
     copy=notebooks/executed/$(basename "$nb")

@@ -54,13 +54,67 @@ public static class ExecutedCopies
             output["data"]!["text/html"] = html[..start] + cdn + html[(end + SrganWorkbench.Notebook.PlotlyOutput.BundleEnd.Length)..];
             removed++;
         }
-        if (removed > 0) File.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
-        {
-            // As nbformat writes notebooks: one-space indents, characters as they are (HTML stays readable in diffs).
-            WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        }) + "\n");
+        if (removed > 0) Write(path, notebook);
         return removed;
     }
+
+    /// <summary>
+    /// Gives every Plotly chart of a stored copy a PNG form drawn by headless Chromium (<paramref name="chromium"/>, the
+    /// browser the tests use) from the chart's own figure, and drops its HTML form: GitHub's notebook view runs no
+    /// JavaScript and would show an empty box, while a bundle of <c>application/vnd.plotly.v1+json</c> (VS Code and
+    /// JupyterLab draw it, interactive) and <c>image/png</c> (GitHub, nbviewer, nbconvert) shows the chart everywhere.
+    /// Charts that already have a PNG are left alone. Returns the number of charts drawn.
+    /// </summary>
+    public static int AddStaticImages(string path, string chromium)
+    {
+        if (!File.Exists(chromium))
+            throw new FileNotFoundException($"{chromium}: Chromium not found; it draws the charts' PNG forms (apt-get install chromium, or set SRGAN_CHROMIUM).", chromium);
+        var notebook = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        var folder = Directory.CreateTempSubdirectory("srgan-charts-");
+        int drawn = 0;
+        try
+        {
+            foreach (var output in notebook["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? []))
+            {
+                if (output?["data"] is not JsonObject data || data["application/vnd.plotly.v1+json"] is not JsonObject figure || data.ContainsKey("image/png")) continue;
+                var layout = figure["layout"] as JsonObject;
+                int width = (int?)layout?["width"]?.GetValue<double>() ?? 900, height = (int?)layout?["height"]?.GetValue<double>() ?? 450;
+                string page = Path.Combine(folder.FullName, $"chart{drawn}.html"), png = Path.Combine(folder.FullName, $"chart{drawn}.png");
+                File.WriteAllText(page, SrganWorkbench.Notebook.PlotlyOutput.StaticPage(figure, width, height));
+                Screenshot(chromium, page, png, width, height);
+                data["image/png"] = Convert.ToBase64String(File.ReadAllBytes(png));
+                data.Remove("text/html");
+                drawn++;
+            }
+        }
+        finally { folder.Delete(recursive: true); }
+        if (drawn > 0) Write(path, notebook);
+        return drawn;
+    }
+
+    /// <summary>Chromium's own headless screenshot of a local page at a fixed window size (the flags the browser tests use).</summary>
+    static void Screenshot(string chromium, string page, string png, int width, int height)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(chromium)
+        {
+            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--hide-scrollbars", "--force-device-scale-factor=1",
+                     "--virtual-time-budget=10000", $"--window-size={width},{height}", $"--screenshot={png}", new Uri(page).AbsoluteUri })
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        if (!process.WaitForExit(120_000)) { process.Kill(entireProcessTree: true); throw new TimeoutException($"{chromium} took over 2 min to draw {page}"); }
+        if (!File.Exists(png)) throw new InvalidOperationException($"{chromium} drew no screenshot of {page} (exit {process.ExitCode}): {stderr.Result}");
+    }
+
+    static void Write(string path, JsonObject notebook) => File.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
+    {
+        // As nbformat writes notebooks: one-space indents, characters as they are (HTML stays readable in diffs).
+        WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    }) + "\n");
 
     /// <summary>The sources of the code cells, in order (a parameters cell injected by a run with --param is not the notebook's code).</summary>
     public static List<string> CodeCells(string path)

@@ -4,7 +4,7 @@ using SrganWorkbench.Kernel.Protocol;
 // srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
 // srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
 // srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK...   execute notebooks headless, in order (NAME: another kernelspec, e.g. .net-csharp)
-// srgan-kernel store NOTEBOOK...   slim executed copies for the repository (plotly.js from its CDN instead of embedded)
+// srgan-kernel store NOTEBOOK...   executed copies for the repository (plotly.js from its CDN instead of embedded; each chart also as a PNG)
 // srgan-kernel dotnet-interactive setup [--tool-path DIR] [--dir KERNELS_DIR | --prefix DIR] [--packages DIR]
 //     install .NET Interactive if missing, write its .net-csharp kernelspec, patch the TorchSharp it loads
 var log = Console.Error;
@@ -22,9 +22,15 @@ if (args.Length >= 1 && args[0] == "run")
     return NotebookRunner.Run(args[1..], Console.Out, Console.Error);
 if (args.Length >= 1 && args[0] == "store")
 {
-    // The executed copies kept in the repository (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded.
+    // The executed copies kept in the repository (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded,
+    // and each chart drawn as a PNG too (GitHub's notebook view runs no JavaScript).
+    string chromium = Environment.GetEnvironmentVariable("SRGAN_CHROMIUM") ?? "/usr/bin/chromium";
     foreach (string path in args[1..])
-        Console.WriteLine($"{path}: {ExecutedCopies.DropPlotlyBundle(path)} plotly.js bundle(s) replaced by the CDN's; {new FileInfo(path).Length / 1e6:F2} MB");
+    {
+        int bundles = ExecutedCopies.DropPlotlyBundle(path);
+        int charts = ExecutedCopies.AddStaticImages(path, chromium);
+        Console.WriteLine($"{path}: {bundles} plotly.js bundle(s) replaced by the CDN's, {charts} chart(s) drawn as PNG; {new FileInfo(path).Length / 1e6:F2} MB");
+    }
     return 0;
 }
 if (args.Length >= 1 && args[0] == "dotnet-interactive")

@@ -30,6 +30,21 @@ public static class PlotlyOutput
         return reader.ReadToEnd().Replace("</script", "<\\/script", StringComparison.OrdinalIgnoreCase);
     });
 
+    /// <summary>
+    /// A standalone page that draws one figure (its <c>application/vnd.plotly.v1+json</c> form) at a fixed size, static,
+    /// with plotly.js inlined and no network: what a headless browser screenshots to give a chart a PNG form (the stored
+    /// executed notebooks carry one, because GitHub's notebook view runs no JavaScript).
+    /// </summary>
+    public static string StaticPage(JsonNode figure, int width, int height)
+    {
+        // "</" inside the figure's strings would end the script element; "<\/" is the same string in JSON and JavaScript.
+        string json = figure.ToJsonString().Replace("</", "<\\/", StringComparison.Ordinal);
+        return "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body style=\"margin:0;background:white\">\n" +
+               $"<div id=\"chart\" style=\"width:{width}px;height:{height}px\"></div>\n" + BundleStart + PlotlyJs.Value + BundleEnd +
+               $"<script>(function(){{var f={json};var l=Object.assign({{}},f.layout||{{}},{{width:{width},height:{height}}});" +
+               "Plotly.newPlot('chart',f.data,l,{staticPlot:true});})();</script>\n</body></html>\n";
+    }
+
     public static MimeBundle Format(GenericChart chart)
     {
         string figure = GenericChart.toFigureJson(chart);

@@ -137,7 +137,51 @@ public partial class NotebookTests(ITestOutputHelper output)
             Assert.DoesNotContain("injected-parameters", File.ReadAllText(copy)); // run with the notebook's own defaults
             // Stored (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded.
             Assert.DoesNotContain(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out var h) && MimeText(h).Contains(PlotlyOutput.BundleStart));
+            // Every chart also as a PNG, for viewers that run no JavaScript (GitHub).
+            var charts = outputs.Where(o => o.TryGetProperty("data", out var d) && d.TryGetProperty("application/vnd.plotly.v1+json", out _)).ToList();
+            Assert.All(charts, o => Assert.True(o.GetProperty("data").TryGetProperty("image/png", out _), $"{copy}: a chart without its PNG form"));
         }
+    }
+
+    /// <summary>
+    /// A stored copy's charts get a PNG form drawn by headless Chromium from the chart's own figure (GitHub's notebook
+    /// view runs no JavaScript), at the figure's size, showing the chart (not a blank page); their HTML form goes.
+    /// </summary>
+    [Fact]
+    public void Storing_a_copy_draws_each_chart_as_a_png()
+    {
+        using var temp = new SharedData.TempFolder();
+        var chart = Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 0.0, 1, 2, 3 }, new[] { 0.0, 3, 1, 2 }, Name: "a line");
+        var bundle = PlotlyOutput.Format(chart);
+        var data = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (mime, value) in bundle) data[mime] = value is System.Text.Json.Nodes.JsonNode node ? node.DeepClone() : System.Text.Json.Nodes.JsonValue.Create(value.ToString());
+        var figure = data["application/vnd.plotly.v1+json"]!.AsObject();
+        var layout = figure["layout"] as System.Text.Json.Nodes.JsonObject ?? new System.Text.Json.Nodes.JsonObject();
+        (layout["width"], layout["height"], figure["layout"]) = (500, 300, layout);
+        var cell = new System.Text.Json.Nodes.JsonObject
+        {
+            ["cell_type"] = "code", ["id"] = "c1", ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["execution_count"] = 1, ["source"] = "chart",
+            ["outputs"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+            {
+                ["output_type"] = "display_data", ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["data"] = data,
+            }),
+        };
+        string path = temp.File("copy.ipynb");
+        File.WriteAllText(path, new System.Text.Json.Nodes.JsonObject { ["cells"] = new System.Text.Json.Nodes.JsonArray(cell), ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString());
+
+        Assert.Equal(1, ExecutedCopies.AddStaticImages(path, "/usr/bin/chromium"));
+        var stored = Outputs(path).Single().GetProperty("data");
+        Assert.False(stored.TryGetProperty("text/html", out _));
+        Assert.True(stored.TryGetProperty("application/vnd.plotly.v1+json", out _));
+        using var png = SkiaSharp.SKBitmap.Decode(Convert.FromBase64String(stored.GetProperty("image/png").GetString()!));
+        Assert.Equal((500, 300), (png.Width, png.Height));
+        // Drawn: the trace's blue (plotly's first colour) is on the page, and the page is not one flat colour.
+        var pixels = png.Pixels;
+        Assert.Contains(pixels, p => p.Blue > p.Red + 60);
+        Assert.True(pixels.Select(p => p.Red + 256 * p.Green).Distinct().Count() > 20, "a blank screenshot");
+        Assert.Equal(0, ExecutedCopies.AddStaticImages(path, "/usr/bin/chromium")); // drawn already
+        var missing = Assert.Throws<FileNotFoundException>(() => ExecutedCopies.AddStaticImages(path, temp.File("no-chromium")));
+        Assert.Contains("SRGAN_CHROMIUM", missing.Message);
     }
 
     /// <summary>The staleness check itself: a changed, added or removed code cell makes a copy stale; prose does not.</summary>
