@@ -95,7 +95,12 @@ public class AblationQueueTests
         using var temp = new SharedData.TempFolder();
         string eval = Path.Combine(temp.File("a"), "srgan-mse", "eval");
         Directory.CreateDirectory(eval);
-        File.Copy(Path.Combine(SrganWorkbench.Data.DataRoot.RepositoryRoot(), "results", "srgan-mse-cpu", "eval", "summary.md"), Path.Combine(eval, "summary.md"));
+        // The header `srgan eval` writes, with the run's cost as TrainingLog.Summary words it; a fixture, so that
+        // retraining a committed run cannot change what this test expects.
+        string cost = new SrganWorkbench.Training.TrainingLog.Summary(800, TimeSpan.FromMinutes(24), 16 / 1.75, 1).Describe(16);
+        File.WriteAllText(Path.Combine(eval, "summary.md"), "# 4x evaluation: srgan-mse-cpu\n\nProduced by `srgan eval --model a/srgan-mse/generator.safetensors " +
+            "--sets Set5 --out a/srgan-mse/eval` (Srgan checkpoint a/srgan-mse/generator.safetensors, ablation profile, step 800 of 800, trained on " +
+            $"T91+BSD200; {cost}; 2 CPU cores, Debian GNU/Linux 12 (bookworm), 36 s, 2026-11-29).\n");
         var (code, stdout, stderr) = Queue(temp.File("a"), "costs");
         Assert.True(code == 0, stderr);
         Assert.Equal("srgan-mse: 12,800 samples in 24 min wall-clock over 1 session(s), median 1.75 s/step", stdout.Trim());
