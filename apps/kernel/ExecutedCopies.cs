@@ -65,6 +65,9 @@ public static class ExecutedCopies
     /// JupyterLab draw it, interactive) and <c>image/png</c> (GitHub, nbviewer, nbconvert) shows the chart everywhere.
     /// Charts that already have a PNG are left alone. Returns the number of charts drawn.
     /// </summary>
+    /// <summary>The Chromium that draws the charts: $SRGAN_CHROMIUM, else Debian's /usr/bin/chromium.</summary>
+    public static string Chromium => Environment.GetEnvironmentVariable("SRGAN_CHROMIUM") ?? "/usr/bin/chromium";
+
     public static int AddStaticImages(string path, string chromium)
     {
         if (!File.Exists(chromium))
@@ -110,7 +113,8 @@ public static class ExecutedCopies
         if (!File.Exists(png)) throw new InvalidOperationException($"{chromium} drew no screenshot of {page} (exit {process.ExitCode}): {stderr.Result}");
     }
 
-    static void Write(string path, JsonObject notebook) => File.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
+    /// <summary>Rewrites a stored copy in place, atomically (an interrupted store leaves the old copy, never half a file).</summary>
+    static void Write(string path, JsonObject notebook) => AtomicFile.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
     {
         // As nbformat writes notebooks: one-space indents, characters as they are (HTML stays readable in diffs).
         WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

@@ -24,11 +24,10 @@ if (args.Length >= 1 && args[0] == "store")
 {
     // The executed copies kept in the repository (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded,
     // and each chart drawn as a PNG too (GitHub's notebook view runs no JavaScript).
-    string chromium = Environment.GetEnvironmentVariable("SRGAN_CHROMIUM") ?? "/usr/bin/chromium";
     foreach (string path in args[1..])
     {
         int bundles = ExecutedCopies.DropPlotlyBundle(path);
-        int charts = ExecutedCopies.AddStaticImages(path, chromium);
+        int charts = ExecutedCopies.AddStaticImages(path, ExecutedCopies.Chromium);
         Console.WriteLine($"{path}: {bundles} plotly.js bundle(s) replaced by the CDN's, {charts} chart(s) drawn as PNG; {new FileInfo(path).Length / 1e6:F2} MB");
     }
     return 0;

@@ -9,7 +9,8 @@ namespace SrganWorkbench.Speed;
 /// written-out update (<see cref="Training.Adam"/>) makes eight passes over each parameter, its gradient and both moments
 /// (scale m, add g, scale v, add g^2, sqrt, divide, add eps, step): for SRGAN's discriminator, 23.6 M parameters, that
 /// is ~2 GB of memory traffic per step. What it buys is small: 0-3% of the SRGAN step in the speed benchmark (runs 13-14
-/// in results/bench/speed.md), more when something else competes for memory bandwidth (`AdamTests` checks the two agree). The formula is PyTorch's: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
+/// in results/bench/speed.md), more when something else competes for memory bandwidth (`AdamTests` checks the two
+/// agree). The formula is PyTorch's: m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2;
 /// p -= lr / (1-b1^t) * m / (sqrt(v) / sqrt(1-b2^t) + eps); only the rounding order inside the kernel differs.
 /// Set SRGAN_FUSED_ADAM=0 to use the written-out update (the benchmark's comparison does).
 /// </summary>

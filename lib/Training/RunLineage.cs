@@ -42,7 +42,8 @@ public sealed record RunLineage(IReadOnlyList<RunLineage.Stage> Stages)
             if (!seen.Add(current)) throw new InvalidDataException($"{configPath}: initFrom leads back to itself ({string.Join(" <- ", chain.Select(c => c.Folder))}).");
             var config = TrainingConfig.FromJson(File.ReadAllText(configPath), configPath);
             chain.Add((current, config));
-            current = config.InitFrom is { } init && Directory.Exists(DataRoot.ResolvePortable(init)) ? DataRoot.ResolvePortable(init) : null;
+            string? start = config.InitFrom is { } init ? DataRoot.ResolvePortable(init) : null;
+            current = Directory.Exists(start) ? start : null;
         }
         chain.Reverse();
         var stages = new List<Stage>();

@@ -169,7 +169,7 @@ public partial class NotebookTests(ITestOutputHelper output)
         string path = temp.File("copy.ipynb");
         File.WriteAllText(path, new System.Text.Json.Nodes.JsonObject { ["cells"] = new System.Text.Json.Nodes.JsonArray(cell), ["metadata"] = new System.Text.Json.Nodes.JsonObject(), ["nbformat"] = 4, ["nbformat_minor"] = 5 }.ToJsonString());
 
-        Assert.Equal(1, ExecutedCopies.AddStaticImages(path, "/usr/bin/chromium"));
+        Assert.Equal(1, ExecutedCopies.AddStaticImages(path, ExecutedCopies.Chromium));
         var stored = Outputs(path).Single().GetProperty("data");
         Assert.False(stored.TryGetProperty("text/html", out _));
         Assert.True(stored.TryGetProperty("application/vnd.plotly.v1+json", out _));
@@ -179,7 +179,7 @@ public partial class NotebookTests(ITestOutputHelper output)
         var pixels = png.Pixels;
         Assert.Contains(pixels, p => p.Blue > p.Red + 60);
         Assert.True(pixels.Select(p => p.Red + 256 * p.Green).Distinct().Count() > 20, "a blank screenshot");
-        Assert.Equal(0, ExecutedCopies.AddStaticImages(path, "/usr/bin/chromium")); // drawn already
+        Assert.Equal(0, ExecutedCopies.AddStaticImages(path, ExecutedCopies.Chromium)); // drawn already
         var missing = Assert.Throws<FileNotFoundException>(() => ExecutedCopies.AddStaticImages(path, temp.File("no-chromium")));
         Assert.Contains("SRGAN_CHROMIUM", missing.Message);
     }
