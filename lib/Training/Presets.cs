@@ -44,6 +44,13 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
                 Data = c.Data with { HrSize = budget.Data.HrSize, BatchSize = budget.Data.BatchSize },
             };
         }
+        if (MicroBatchFor(budget, c.Data) is int micro)
+        {
+            substitutions.Add($"batch of {c.Data.BatchSize} x {c.Data.HrSize} px in one pass in the original; here micro-batches of {micro} crops whose " +
+                "gradients add up to one update per batch (memory: a pass holds at most " + MemoryFactor + " times the profile's batch pixels), " +
+                $"so batch norm normalises {micro} crops at a time, not {c.Data.BatchSize}");
+            c = c with { MicroBatch = micro };
+        }
         if (c.Content.IsVgg && vggWeights == null && Vgg19Features.FeatureIndex(c.Content.VggLayer!) > Vgg19Features.FeatureIndex(Presets.DeepestSharedVggLayer))
         {
             var shallower = ContentLoss.Vgg(Presets.DeepestSharedVggLayer, c.Content.Criterion);
@@ -63,6 +70,22 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
         long budgetPixels = budget.Steps * budget.Data.BatchSize * budget.Data.HrSize * budget.Data.HrSize;
         long perStep = (long)data.BatchSize * data.HrSize * data.HrSize;
         return Math.Max(1, (budgetPixels + perStep - 1) / perStep);
+    }
+
+    /// <summary>How many times the profile's batch pixels one forward and backward pass may hold (<see cref="MicroBatchFor"/>).</summary>
+    public const int MemoryFactor = 4;
+
+    /// <summary>The micro-batch (<see cref="TrainingConfig.MicroBatch"/>) for a recipe whose batch holds more than
+    /// <see cref="MemoryFactor"/> times <paramref name="budget"/>'s batch pixels: the largest divisor of its batch that
+    /// stays within that; null when the whole batch fits. keras-384's 64 crops of 384 px are 64 times the profile's
+    /// 16 x 96 px, and the ablation SRGAN step alone holds about 2.5 GB on this CPU: one pass would need some 64 times that.</summary>
+    public static int? MicroBatchFor(TrainingConfig budget, CropOptions data)
+    {
+        long limit = MemoryFactor * (long)budget.Data.BatchSize * budget.Data.HrSize * budget.Data.HrSize;
+        long crop = (long)data.HrSize * data.HrSize;
+        if (data.BatchSize * crop <= limit) return null;
+        int micro = Enumerable.Range(1, data.BatchSize).Where(m => data.BatchSize % m == 0 && m * crop <= limit).DefaultIfEmpty(1).Max();
+        return micro;
     }
 
     /// <summary>"VGG54", "VGG34 (L1)": the paper's names.</summary>

@@ -67,6 +67,10 @@ public sealed record TrainingConfig
     /// <summary>Decay of an exponential moving average of the generator's weights and BN statistics, kept beside it and
     /// saved as generator.safetensors (0: off, the paper's; Lornatang's SRGAN uses 0.999 over 1e5+ steps).</summary>
     public double EmaDecay { get; init; }
+    /// <summary>Split each batch into micro-batches of this many crops, accumulating their gradients before one update
+    /// (0: the whole batch at once, the paper's). For batches too large for memory: the update is the whole batch's
+    /// except where a layer couples the samples (batch norm normalises each micro-batch apart). See <see cref="Updates"/>.</summary>
+    public int MicroBatch { get; init; }
     /// <summary>ICNR initialisation of the sub-pixel convolutions (Aitken et al. 2017): each output pixel's four
     /// phases start from one kernel, so the generator starts without a 2-pixel checkerboard. Fresh runs only.</summary>
     public bool Icnr { get; init; }
@@ -110,6 +114,10 @@ public sealed record TrainingConfig
             throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}, grid {GridWeight}).");
         if (LossShift < 0 || LossShift > Data.HrSize) throw new ArgumentException($"LossShift must be in 0..{Data.HrSize} (the HR crop), got {LossShift}.");
         if (GridWeight > 0 && Data.HrSize % 16 != 0) throw new ArgumentException($"The grid loss works on 16 px tiles; the HR crop {Data.HrSize} is not a multiple of 16.");
+        if (MicroBatch < 0 || (MicroBatch > 0 && Data.BatchSize % MicroBatch != 0))
+            throw new ArgumentException($"MicroBatch (--micro-batch) must divide the batch of {Data.BatchSize} crops (or be 0: the whole batch), got {MicroBatch}.");
+        if (MicroBatch > 0 && MicroBatch < Data.BatchSize && LossShift > 0)
+            throw new ArgumentException($"LossShift ({LossShift}) draws one offset per step and cannot be combined with micro-batches ({MicroBatch} of {Data.BatchSize} crops).");
         if (EmaDecay < 0 || EmaDecay >= 1) throw new ArgumentException($"EmaDecay must be in [0, 1), got {EmaDecay}.");
         if (Icnr && InitFrom != null) throw new ArgumentException($"ICNR initialises a fresh generator, and this run starts from {InitFrom}: drop one of them.");
         if (Icnr && Generator.Upsampling != UpsamplingType.SubPixel) throw new ArgumentException($"ICNR initialises sub-pixel convolutions; this generator upsamples by {Generator.Upsampling}.");

@@ -19,51 +19,125 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     /// <summary>The run's random stream: draws the loss-shift offsets (<see cref="TrainingConfig.LossShift"/>); torch's global one when null.</summary>
     public Generator? Random { get; init; }
 
-    /// <summary>One step: G's output, then (SRGAN) the D step and the G step in the config's order. Returns the logged values.</summary>
+    /// <summary>One step: G's output, then (SRGAN) the D step and the G step in the config's order. Returns the logged values
+    /// (over micro-batches, when the config splits the batch: their means).</summary>
     public Dictionary<string, double> Step(Tensor lr, Tensor hr, double learningRate)
     {
         var values = new Dictionary<string, double>();
-        var sr = g.Forward(lr);
-        (sr, hr) = Shifted(sr, hr);
-        if (d is null)
-            GeneratorStep(sr, hr, learningRate, values);
+        var parts = MicroBatches(lr, hr);
+        if (parts.Count > 1)
+            AccumulatedStep(parts, learningRate, values);
+        else if (d is null)
+        {
+            var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
+            GeneratorStep(sr, hrShifted, learningRate, values);
+        }
         else if (config.Order == StepOrder.GeneratorFirst)
-            GeneratorFirstStep(sr, hr, learningRate, values);
+        {
+            var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
+            optimD!.ZeroGrad();
+            optimG.ZeroGrad();
+            GeneratorFirstGradients(sr, hrShifted, 1, values);
+            optimG.Step(learningRate);
+            optimD.Step(learningRate);
+        }
         else
         {
-            DiscriminatorStep(sr, hr, learningRate, values);
-            GeneratorStep(sr, hr, learningRate, values);
+            var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
+            DiscriminatorStep(sr, hrShifted, learningRate, values);
+            GeneratorStep(sr, hrShifted, learningRate, values);
         }
         return values;
     }
 
     /// <summary>
-    /// The G step, then the D step (<see cref="StepOrder.GeneratorFirst"/>): equal to <see cref="GeneratorStep"/> followed
-    /// by <see cref="DiscriminatorStep"/> on the same SR (a test checks it), written so that D runs once on SR. The G
+    /// The gradients of the G step, then the D step (<see cref="StepOrder.GeneratorFirst"/>), added to both networks'
+    /// .grad, each loss divided by <paramref name="parts"/>: equal to <see cref="GeneratorStep"/> followed by
+    /// <see cref="DiscriminatorStep"/> on the same SR (a test checks it), written so that D runs once on SR. The G
     /// step sees D before D's update, so D's logits on SR are the ones the D step needs too; each loss backpropagates
     /// from them into its own network only (<c>inputs</c>), so G's loss computes no gradient for D's weights and D's
     /// loss none past D's input. Saves one of D's three forward passes per step. The only difference from the written-out
     /// pair: D's batch-norm running statistics (which training never uses, D is always in training mode) see SR once, not twice.
     /// </summary>
-    void GeneratorFirstStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
+    void GeneratorFirstGradients(Tensor sr, Tensor hr, int parts, Dictionary<string, double> values)
     {
         var fakeLogits = d!.forward(sr);
         var realLogits = d.forward(hr);
         var realForG = adversarial.Objective == GanObjective.RelativisticAverage ? realLogits.detach() : null;
         var adversarialLoss = AdversarialLoss.GeneratorFromLogits(adversarial.Objective, realForG, fakeLogits);
-        var gLoss = GeneratorLoss(sr, hr, adversarialLoss, values);
+        var gLoss = GeneratorLoss(sr, hr, adversarialLoss, parts, values);
         var dLoss = AdversarialLoss.DiscriminatorFromLogits(adversarial.Objective, realLogits, fakeLogits);
         if (adversarial.Objective == GanObjective.WganGp)
             dLoss = dLoss.add(adversarial.GradientPenalty(d, hr, sr).mul(adversarial.GradientPenaltyWeight));
         // D's gradients first, keeping the shared graph for G's backward, which then frees it.
-        optimD!.ZeroGrad();
-        autograd.backward(dLoss, retain_graph: true, inputs: optimD.Parameters);
+        autograd.backward(Share(dLoss, parts), retain_graph: true, inputs: optimD!.Parameters);
+        autograd.backward(Share(gLoss, parts), inputs: optimG.Parameters);
+        Log(values, "g_loss", gLoss, parts);
+        LogDiscriminator(dLoss, realLogits, fakeLogits, parts, values);
+    }
+
+    /// <summary>
+    /// One step over micro-batches (<see cref="TrainingConfig.MicroBatch"/>): each part's losses, divided by the number
+    /// of parts, add their gradients before one update per network, so the update is the whole batch's as far as no
+    /// layer couples the samples (batch norm normalises each part apart; a test checks the equality without it). G first:
+    /// each part as <see cref="GeneratorFirstGradients"/>. D first: D's update needs every part's SR before G's step can
+    /// go through the updated D, and keeping every part's graph is what the split avoids, so G runs twice per part:
+    /// without a graph for D's step (G's batch-norm statistics put back afterwards, so they move once per part, as
+    /// without the split they move once per batch), then with one for its own step.
+    /// </summary>
+    void AccumulatedStep(IReadOnlyList<(Tensor Lr, Tensor Hr)> parts, double learningRate, Dictionary<string, double> values)
+    {
+        int n = parts.Count;
+        if (d is not null && config.Order == StepOrder.DiscriminatorFirst)
+        {
+            var fakes = new List<Tensor>();
+            using (KeepBatchNormStatistics(g.Model))
+            using (no_grad())
+                foreach (var (lr, _) in parts) fakes.Add(g.Forward(lr));
+            optimD!.ZeroGrad();
+            for (int i = 0; i < n; i++) DiscriminatorGradients(fakes[i], parts[i].Hr, n, values);
+            optimD.Step(learningRate);
+        }
+        if (d is not null && config.Order == StepOrder.GeneratorFirst) optimD!.ZeroGrad();
         optimG.ZeroGrad();
-        autograd.backward(gLoss, inputs: optimG.Parameters);
+        foreach (var (lr, hr) in parts)
+        {
+            using var scope = NewDisposeScope(); // each part's graph and activations go before the next part's are made
+            var sr = g.Forward(lr);
+            if (d is null || config.Order == StepOrder.DiscriminatorFirst) GeneratorGradients(sr, hr, n, values);
+            else GeneratorFirstGradients(sr, hr, n, values);
+        }
         optimG.Step(learningRate);
-        optimD.Step(learningRate);
-        values["g_loss"] = gLoss.item<float>();
-        LogDiscriminator(dLoss, realLogits, fakeLogits, values);
+        if (d is not null && config.Order == StepOrder.GeneratorFirst) optimD!.Step(learningRate);
+    }
+
+    /// <summary>The batch as the config's micro-batches (one part, the batch itself, when it does not split it).</summary>
+    List<(Tensor Lr, Tensor Hr)> MicroBatches(Tensor lr, Tensor hr)
+    {
+        long size = config.MicroBatch;
+        if (size <= 0 || size >= lr.shape[0]) return [(lr, hr)];
+        return lr.split(size).Zip(hr.split(size)).Select(p => (p.First, p.Second)).ToList();
+    }
+
+    /// <summary>Puts G's batch-norm running statistics (and every other buffer) back as they were when disposed.</summary>
+    static IDisposable KeepBatchNormStatistics(SRResNet model)
+    {
+        var saved = model.buffers().Select(b => (Buffer: b, Copy: b.detach().clone())).ToList();
+        return new Restore(() =>
+        {
+            using var _ = no_grad();
+            foreach (var (buffer, copy) in saved) { buffer.copy_(copy); copy.Dispose(); }
+        });
+    }
+
+    /// <summary>A loss's share of a step over <paramref name="parts"/> micro-batches (itself when there is one).</summary>
+    static Tensor Share(Tensor loss, int parts) => parts == 1 ? loss : loss.div(parts);
+
+    /// <summary>Adds a value's share to the step's log, so that over micro-batches it logs their mean.</summary>
+    static void Log(Dictionary<string, double> values, string key, Tensor value, int parts)
+    {
+        double v = value.item<float>();
+        values[key] = parts == 1 ? v : values.GetValueOrDefault(key) + v / parts;
     }
 
     /// <summary>
@@ -86,68 +160,80 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     /// <summary>D step: the objective's D loss on HR (real) against the detached SR (fake); Adam on D's parameters.</summary>
     public void DiscriminatorStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
     {
-        var loss = adversarial.Discriminator(d!, hr, sr.detach(), out var realLogits, out var fakeLogits);
         optimD!.ZeroGrad();
-        loss.backward();
+        DiscriminatorGradients(sr, hr, 1, values);
         optimD.Step(learningRate);
-        LogDiscriminator(loss, realLogits, fakeLogits, values);
     }
 
-    static void LogDiscriminator(Tensor loss, Tensor realLogits, Tensor fakeLogits, Dictionary<string, double> values)
+    /// <summary>The D step's gradients, its loss divided by <paramref name="parts"/>, added to D's .grad.</summary>
+    void DiscriminatorGradients(Tensor sr, Tensor hr, int parts, Dictionary<string, double> values)
     {
-        values["d_loss"] = loss.item<float>();
-        values["d_hr"] = realLogits.detach().sigmoid().mean().item<float>();
-        values["d_sr"] = fakeLogits.detach().sigmoid().mean().item<float>();
+        var loss = adversarial.Discriminator(d!, hr, sr.detach(), out var realLogits, out var fakeLogits);
+        Share(loss, parts).backward();
+        LogDiscriminator(loss, realLogits, fakeLogits, parts, values);
+    }
+
+    static void LogDiscriminator(Tensor loss, Tensor realLogits, Tensor fakeLogits, int parts, Dictionary<string, double> values)
+    {
+        Log(values, "d_loss", loss, parts);
+        Log(values, "d_hr", realLogits.detach().sigmoid().mean(), parts);
+        Log(values, "d_sr", fakeLogits.detach().sigmoid().mean(), parts);
     }
 
     /// <summary>G step: content x its weight (+ adversarial x its weight through a frozen D, + optional pixel and
     /// total-variation terms); Adam on G's parameters.</summary>
     public void GeneratorStep(Tensor sr, Tensor hr, double learningRate, Dictionary<string, double> values)
     {
+        optimG.ZeroGrad();
+        GeneratorGradients(sr, hr, 1, values);
+        optimG.Step(learningRate);
+    }
+
+    /// <summary>The G step's gradients, its loss divided by <paramref name="parts"/>, added to G's .grad.</summary>
+    void GeneratorGradients(Tensor sr, Tensor hr, int parts, Dictionary<string, double> values)
+    {
         Tensor? adversarialLoss = null;
         if (d is not null)
             using (Frozen(d)) adversarialLoss = adversarial.Generator(d, hr, sr, out _);
-        var total = GeneratorLoss(sr, hr, adversarialLoss, values);
-        optimG.ZeroGrad();
-        total.backward();
-        optimG.Step(learningRate);
-        if (d is not null) values["g_loss"] = total.item<float>();
+        var total = GeneratorLoss(sr, hr, adversarialLoss, parts, values);
+        Share(total, parts).backward();
+        if (d is not null) Log(values, "g_loss", total, parts);
     }
 
     /// <summary>G's loss (Eq. 3 and this workspace's optional terms): content x its weight, + adversarial x its
     /// weight (SRGAN), + pixel, grid and total-variation terms when their weights are set.</summary>
-    Tensor GeneratorLoss(Tensor sr, Tensor hr, Tensor? adversarialLoss, Dictionary<string, double> values)
+    Tensor GeneratorLoss(Tensor sr, Tensor hr, Tensor? adversarialLoss, int parts, Dictionary<string, double> values)
     {
         var contentLoss = content.Compute(sr, hr);
         Tensor total;
         if (adversarialLoss is null)
         {
             total = config.ContentWeight == 1 ? contentLoss : contentLoss.mul(config.ContentWeight);
-            values["loss"] = contentLoss.item<float>(); // SRResNet logs name its loss "loss"
+            Log(values, "loss", contentLoss, parts); // SRResNet logs name its loss "loss"
         }
         else
         {
             total = contentLoss.mul(config.ContentWeight).add(adversarialLoss.mul(config.AdversarialWeight));
-            values["content"] = contentLoss.item<float>();
-            values["adversarial"] = adversarialLoss.item<float>();
+            Log(values, "content", contentLoss, parts);
+            Log(values, "adversarial", adversarialLoss, parts);
         }
         if (config.PixelWeight > 0)
         {
             var pixel = PixelLoss.Compute(sr, hr);
             total = total.add(pixel.mul(config.PixelWeight));
-            values["pixel"] = pixel.item<float>();
+            Log(values, "pixel", pixel, parts);
         }
         if (config.GridWeight > 0)
         {
             var grid = GridLoss.Compute(sr, hr);
             total = total.add(grid.mul(config.GridWeight));
-            values["grid"] = grid.item<float>();
+            Log(values, "grid", grid, parts);
         }
         if (config.TotalVariationWeight > 0)
         {
             var tv = TotalVariationLoss.Compute(sr);
             total = total.add(tv.mul(config.TotalVariationWeight));
-            values["tv"] = tv.item<float>();
+            Log(values, "tv", tv, parts);
         }
         return total;
     }
@@ -158,12 +244,12 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     {
         var parameters = d.parameters().Where(p => p.requires_grad).ToList();
         foreach (var p in parameters) p.requires_grad = false;
-        return new Restore(parameters);
+        return new Restore(() => { foreach (var p in parameters) p.requires_grad = true; });
     }
 
-    sealed class Restore(List<TorchSharp.Modules.Parameter> parameters) : IDisposable
+    sealed class Restore(Action undo) : IDisposable
     {
-        public void Dispose() { foreach (var p in parameters) p.requires_grad = true; }
+        public void Dispose() => undo();
     }
 }
 

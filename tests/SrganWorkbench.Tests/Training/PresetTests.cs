@@ -64,6 +64,25 @@ public class PresetTests
     }
 
     [Fact]
+    public void A_batch_too_large_for_memory_is_split_into_micro_batches_and_says_so()
+    {
+        // keras-384: 64 x 384^2 px a step is 64x the ablation profile's 16 x 96^2; a pass may hold 4x, so parts of 4 crops.
+        var keras = Presets.Keras384.For("ablation");
+        Assert.Equal(4, keras.MicroBatch);
+        Assert.Equal(64, keras.Data.BatchSize); // the recipe's batch stays: one update per 64 crops
+        Assert.Contains(keras.Substitutions, s => s.Contains("micro-batches of 4 crops", StringComparison.Ordinal) && s.Contains("batch norm normalises 4 crops at a time, not 64", StringComparison.Ordinal));
+        keras.Validate();
+        // The other recipes fit in one pass (at most 4x the profile's pixels) and are not split; smoke caps the sizes.
+        foreach (var preset in new[] { Presets.TfNnReflect, Presets.KerasSlides, Presets.PytorchL1Lsgan })
+            Assert.Equal(0, preset.For("ablation").MicroBatch);
+        Assert.Equal(0, Presets.Keras384.For("smoke").MicroBatch);
+        // The largest divisor of the batch within the limit: 4 crops of 384 px fit, and 10 crops split into parts of 2.
+        var budget = TrainingConfig.ForProfile("ablation", ModelKind.Srgan);
+        Assert.Equal(2, TrainingPreset.MicroBatchFor(budget, new SrganWorkbench.Data.CropOptions { HrSize = 384, BatchSize = 10 }));
+        Assert.Null(TrainingPreset.MicroBatchFor(budget, new SrganWorkbench.Data.CropOptions { HrSize = 192, BatchSize = 16 }));
+    }
+
+    [Fact]
     public void Vgg54_stays_with_the_users_vgg19_and_becomes_vgg34_on_the_shared_weights()
     {
         var shared = Presets.TfNnReflect.For("cpu");
