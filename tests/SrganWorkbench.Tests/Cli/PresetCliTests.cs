@@ -57,6 +57,12 @@ public class PresetCliTests
         Assert.NotEqual(raw.Pixels, matched.Pixels);
         Assert.Equal(matched.Pixels, trained.Upscaler.Upscale(lr).Pixels);
         Assert.Equal("tf-nn-reflect-smoke", trained.Upscaler.Name);
+        // Its evaluation report says the preset and each substitution in words.
+        var eval = Srgan("eval", "--model", run, "--sets", "Set5", "--no-niqe", "--no-lpips", "--out", temp.File("eval"));
+        Assert.True(eval.Code == 0, eval.Err);
+        string report = File.ReadAllText(Path.Combine(temp.File("eval"), "summary.md"));
+        Assert.Contains($"preset tf-nn-reflect ({c.PresetSource}), substitutions: ", report);
+        foreach (string substitution in c.Substitutions) Assert.Contains(substitution, report);
     }
 
     [Fact]
