@@ -34,6 +34,7 @@ static class TrainCommand
         var pixelWeight = new Option<double?>("--pixel-weight") { Description = "Weight of an extra pixel-MSE term beside the content loss (profile default otherwise; the paper's 0)." };
         var tvWeight = new Option<double?>("--tv-weight") { Description = "Weight of a total-variation term (mean squared neighbour difference on [-1,1]; profile default otherwise)." };
         var gridWeight = new Option<double?>("--grid-weight") { Description = "Weight of the grid loss: the SR-HR residual's part that repeats in every 4x4 cell (0: off, the paper's; profile default otherwise)." };
+        var chromaWeight = new Option<double?>("--chroma-weight") { Description = "Weight of the chroma loss: the pixel MSE of SR - HR's Cb and Cr, against colour speckle (0: off, the paper's; profile default otherwise)." };
         var lossShift = new Option<int?>("--loss-shift") { Description = "Roll SR and HR by one random offset in [0,N) px each step before the losses (0: off, the paper's; profile default otherwise)." };
         var microBatch = new Option<int?>("--micro-batch") { Description = "Split each batch into micro-batches of N crops and accumulate their gradients (memory; batch norm then sees N crops at a time). Default: the whole batch." };
         var ema = new Option<double?>("--ema") { Description = "Keep an exponential moving average of the generator with this decay and save it as the run's generator (0: off)." };
@@ -52,7 +53,7 @@ static class TrainCommand
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
             kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
-            pixelWeight, tvWeight, gridWeight, lossShift, microBatch, ema, upsampling, icnr, order, preset, vggWeights,
+            pixelWeight, tvWeight, gridWeight, chromaWeight, lossShift, microBatch, ema, upsampling, icnr, order, preset, vggWeights,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
         command.Validators.Add(result =>
@@ -87,6 +88,7 @@ static class TrainCommand
             if (parse.GetValue(pixelWeight) is { } pw) cfg = cfg with { PixelWeight = pw };
             if (parse.GetValue(tvWeight) is { } tw) cfg = cfg with { TotalVariationWeight = tw };
             if (parse.GetValue(gridWeight) is { } gw) cfg = cfg with { GridWeight = gw };
+            if (parse.GetValue(chromaWeight) is { } chw) cfg = cfg with { ChromaWeight = chw };
             if (parse.GetValue(lossShift) is { } shift) cfg = cfg with { LossShift = shift };
             if (parse.GetValue(microBatch) is { } micro) cfg = cfg with { MicroBatch = micro };
             if (parse.GetValue(ema) is { } decay) cfg = cfg with { EmaDecay = decay };

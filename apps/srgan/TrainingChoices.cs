@@ -52,6 +52,7 @@ static class TrainingChoices
         if (c.PixelWeight != 0) text += $" + mse x {Number(c.PixelWeight)}";
         if (c.TotalVariationWeight != 0) text += $" + tv x {Number(c.TotalVariationWeight)}";
         if (c.GridWeight != 0) text += $" + grid x {Number(c.GridWeight)}";
+        if (c.ChromaWeight != 0) text += $" + chroma x {Number(c.ChromaWeight)}";
         return text;
     }
 

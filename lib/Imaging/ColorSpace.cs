@@ -17,6 +17,14 @@ public static class ColorSpace
     };
     static readonly double[] Offset = [16, 128, 128];
 
+    /// <summary>The Cb and Cr rows of MATLAB's matrix (2 x 3, for RGB and chroma on the same scale; no offset): the
+    /// chroma of an RGB difference.</summary>
+    public static double[,] ChromaRows => new[,]
+    {
+        { ToYCbCr[1, 0], ToYCbCr[1, 1], ToYCbCr[1, 2] },
+        { ToYCbCr[2, 0], ToYCbCr[2, 1], ToYCbCr[2, 2] },
+    };
+
     /// <summary>Y of every pixel, rounded to uint8 as MATLAB's rgb2ycbcr on uint8 does.</summary>
     public static byte[] Luma(RgbImage image)
     {

@@ -61,6 +61,9 @@ public sealed record TrainingConfig
     public double TotalVariationWeight { get; init; }
     /// <summary>Weight of the grid loss (<see cref="GridLoss"/>: the residual's part that repeats in every 4x4 cell; 0: off, the paper's).</summary>
     public double GridWeight { get; init; }
+    /// <summary>Weight of the chroma loss (<see cref="ChromaLoss"/>: the pixel MSE of SR - HR's Cb and Cr, against colour
+    /// speckle; 0: off, the paper's).</summary>
+    public double ChromaWeight { get; init; }
     /// <summary>Roll SR and HR together by a random offset in [0, LossShift) pixels each step before the losses see them
     /// (0: off, the paper's). Takes the loss networks' stride-2 stages off the generator's 4-pixel grid (which, probed, did not remove the grid); see <see cref="Updates"/>.</summary>
     public int LossShift { get; init; }
@@ -110,8 +113,8 @@ public sealed record TrainingConfig
         // Generator.Input: the trainer maps LR crops onto its range (Trainer.Run), as ModelUpscaler does at inference.
         if (Kind == ModelKind.Srgan && Discriminator.Head == DiscriminatorHead.Flatten && Discriminator.InputSize != Data.HrSize)
             throw new ArgumentException($"The discriminator's input size {Discriminator.InputSize} must equal the HR crop size {Data.HrSize}.");
-        if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0 || GridWeight < 0)
-            throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}, grid {GridWeight}).");
+        if (ContentWeight < 0 || AdversarialWeight < 0 || PixelWeight < 0 || TotalVariationWeight < 0 || GridWeight < 0 || ChromaWeight < 0)
+            throw new ArgumentException($"Loss weights must be >= 0 (content {ContentWeight}, adversarial {AdversarialWeight}, pixel {PixelWeight}, TV {TotalVariationWeight}, grid {GridWeight}, chroma {ChromaWeight}).");
         if (LossShift < 0 || LossShift > Data.HrSize) throw new ArgumentException($"LossShift must be in 0..{Data.HrSize} (the HR crop), got {LossShift}.");
         if (GridWeight > 0 && Data.HrSize % 16 != 0) throw new ArgumentException($"The grid loss works on 16 px tiles; the HR crop {Data.HrSize} is not a multiple of 16.");
         if (MicroBatch < 0 || (MicroBatch > 0 && Data.BatchSize % MicroBatch != 0))

@@ -201,7 +201,7 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     }
 
     /// <summary>G's loss (Eq. 3 and this workspace's optional terms): content x its weight, + adversarial x its
-    /// weight (SRGAN), + pixel, grid and total-variation terms when their weights are set.</summary>
+    /// weight (SRGAN), + pixel, grid, chroma and total-variation terms when their weights are set.</summary>
     Tensor GeneratorLoss(Tensor sr, Tensor hr, Tensor? adversarialLoss, int parts, Dictionary<string, double> values)
     {
         var contentLoss = content.Compute(sr, hr);
@@ -228,6 +228,12 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
             var grid = GridLoss.Compute(sr, hr);
             total = total.add(grid.mul(config.GridWeight));
             Log(values, "grid", grid, parts);
+        }
+        if (config.ChromaWeight > 0)
+        {
+            var chroma = ChromaLoss.Compute(sr, hr);
+            total = total.add(chroma.mul(config.ChromaWeight));
+            Log(values, "chroma", chroma, parts);
         }
         if (config.TotalVariationWeight > 0)
         {
