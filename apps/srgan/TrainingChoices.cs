@@ -80,7 +80,7 @@ static class TrainingChoices
         var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
         text.AppendLine("Profile defaults (from TrainingConfig.ForProfile; --steps, --content, --content-weight, --pixel-weight,");
-        text.AppendLine("--grid-weight, --tv-weight, --adversarial and --adversarial-weight override them):");
+        text.AppendLine("--grid-weight, --chroma-weight, --tv-weight, --adversarial and --adversarial-weight override them):");
         text.AppendLine();
         foreach (var row in rows)
             text.AppendLine(("  " + string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i])))).TrimEnd());

@@ -168,7 +168,9 @@ public sealed record TrainingConfig
     /// schedules paint (results/probes-grid/README.md): a pixel MSE beside a VGG loss (x 1) and the grid loss (x GridWeight).
     /// 150-step probes from the same SRResNet on Set14: VGG22 + MSE + adversarial gave a periodic measure of 19.4 dB
     /// (SRResNet 6.3, the TensorLayer peer 5.7); the grid loss x 10 took it to 9.7 dB and LPIPS from 0.256 to 0.236.
-    /// G step first (BasicSR's order), which saves one of D's three forwards per step.
+    /// G step first (BasicSR's order), which saves one of D's three forwards per step. And the chroma loss (x ChromaWeight),
+    /// against the colour speckle both perceptual terms paint (results/probes-chroma/README.md: a 400-step probe took
+    /// Set14 NIQE from 6.03 to 5.62 at the same LPIPS, and the speckle off Set14's grey bridge).
     /// </summary>
     static TrainingConfig Cpu(ModelKind kind, ContentLoss? content)
     {
@@ -183,6 +185,7 @@ public sealed record TrainingConfig
         {
             Steps = 800, DecayAtStep = 600, Content = c, Order = StepOrder.GeneratorFirst,
             ContentWeight = c.IsVgg ? 1e-4 : 1, AdversarialWeight = 1e-3, PixelWeight = c.IsVgg ? 1 : 0, GridWeight = CpuGridWeight,
+            ChromaWeight = CpuChromaWeight,
             CheckpointEvery = 50, EvalEvery = 200, LogEvery = 10,
         };
     }
@@ -192,7 +195,8 @@ public sealed record TrainingConfig
     /// sessions, each run within one. The cpu profile's recipes on shorter schedules. SRResNet from scratch (the
     /// upsampling question trains one per upsampling type): 2,000 steps at 5e-4, 5e-5 from step 1,600 (cpu: 7,000 / 6,200;
     /// the drop keeps the cpu schedule's last-fifth share). SRGAN: 400 steps, 1e-5 from step 300 (cpu: 800 / 600), the cpu
-    /// SRGAN's losses (VGG x 1e-4 + pixel MSE x 1 + grid x 10 + adversarial x 1e-3), G step first.
+    /// SRGAN's losses as they were when the grid was trained (VGG x 1e-4 + pixel MSE x 1 + grid x 10 + adversarial x 1e-3,
+    /// no chroma loss: the grid's committed runs stay reproducible and comparable), G step first.
     /// Cost per run, from the cpu profile's measured step times on this 2-core machine with nothing else running:
     /// SRResNet ~0.63 s/step (results/srresnet-cpu-continued; the older results/srresnet-cpu ran at 0.78), so ~21 min
     /// (26 at 0.78); SRGAN ~2.2-2.4 s/step (results/srgan-vgg22-cpu: median 2.32), so ~15-16 min. The queue's logs (each
@@ -204,11 +208,14 @@ public sealed record TrainingConfig
         var cpu = Cpu(kind, content);
         return kind == ModelKind.SRResNet
             ? cpu with { Steps = 2000, DecayAtStep = 1600, CheckpointEvery = 100, EvalEvery = 500 }
-            : cpu with { Steps = 400, DecayAtStep = 300, CheckpointEvery = 50, EvalEvery = 200 };
+            : cpu with { Steps = 400, DecayAtStep = 300, CheckpointEvery = 50, EvalEvery = 200, ChromaWeight = 0 };
     }
 
     /// <summary>The cpu SRGAN's grid-loss weight (probes: results/probes-grid/README.md).</summary>
     public const double CpuGridWeight = 10;
+
+    /// <summary>The cpu SRGAN's chroma-loss weight (probe: results/probes-chroma/README.md).</summary>
+    public const double CpuChromaWeight = 10;
 
     /// <summary>Seconds: a small network on small crops; for tests and CI. Pretraining takes large steps; the GAN stage the paper's 1e-4.</summary>
     static TrainingConfig Smoke(ModelKind kind, ContentLoss? content) => new()
