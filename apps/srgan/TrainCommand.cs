@@ -36,7 +36,7 @@ static class TrainCommand
         var gridWeight = new Option<double?>("--grid-weight") { Description = "Weight of the grid loss: the SR-HR residual's part that repeats in every 4x4 cell (0: off, the paper's; profile default otherwise)." };
         var chromaWeight = new Option<double?>("--chroma-weight") { Description = "Weight of the chroma loss: the pixel MSE of SR - HR's Cb and Cr, against colour speckle (0: off, the paper's; profile default otherwise)." };
         var lossShift = new Option<int?>("--loss-shift") { Description = "Roll SR and HR by one random offset in [0,N) px each step before the losses (0: off, the paper's; profile default otherwise)." };
-        var microBatch = new Option<int?>("--micro-batch") { Description = "Split each batch into micro-batches of N crops and accumulate their gradients (memory; batch norm then sees N crops at a time). Default: the whole batch." };
+        var microBatch = new Option<int?>("--micro-batch") { Description = "Split each batch into micro-batches of N crops and accumulate their gradients (memory; batch norm then sees N crops at a time). Default: the whole batch (a preset too large for memory sets its own, and states it)." };
         var ema = new Option<double?>("--ema") { Description = "Keep an exponential moving average of the generator with this decay and save it as the run's generator (0: off)." };
         var order = new ChoiceOption<StepOrder>("--step-order",
             "SRGAN: d-first (D step, then G step through the updated D; Goodfellow et al.) or g-first (BasicSR's order; D runs once on SR for both updates, faster); profile default otherwise.",
@@ -67,7 +67,7 @@ static class TrainCommand
         command.Validators.Add(result =>
         {
             if (!result.Given(preset)) return;
-            foreach (var (stated, what) in new (Option, string)[] { (kind, "model (srgan)"), (content, "content loss"), (upsampling, "generator's upsampling"), (config, "whole config") })
+            foreach (var (stated, what) in new (Option, string)[] { (kind, "model (srgan)"), (content, "content loss"), (upsampling, "generator's upsampling"), (config, "whole config"), (microBatch, "micro-batches (and records them as a substitution)") })
                 if (result.Given(stated))
                     result.AddError($"--preset and {stated.Name} cannot be combined: the preset states its {what}; drop one of them.");
         });

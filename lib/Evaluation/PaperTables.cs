@@ -50,8 +50,9 @@ public static class PaperTables
     public static PaperScore? Find(string method, string set)
     {
         var parts = method.ToLowerInvariant().Split('-');
-        // An ablation's variant (another upsampling, ICNR, another adversarial weight: RunMethod) is not the paper's row.
-        if (parts.Skip(1).Any(p => Inference.RunMethod.Variants.Any(v => p == v || (v == "adv" && p.StartsWith("adv", StringComparison.Ordinal)))))
+        // An ablation's variant (another upsampling, ICNR, another adversarial or chroma weight: RunMethod) is not the
+        // paper's row; weights follow their variant's name ("adv1e-2", "chroma10"), so a part starting with one is one.
+        if (parts.Skip(1).Any(p => Inference.RunMethod.Variants.Any(v => p.StartsWith(v, StringComparison.Ordinal))))
             return null;
         string row = parts[0] switch
         {

@@ -21,7 +21,7 @@ public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config,
         string cost = File.Exists(log) && TrainingLog.Summarize(log) is { } summary ? $"; {summary.Describe(c.Config.Data.BatchSize)}" : "";
         // A preset's report says where the recipe comes from and, in words, what this run could not follow.
         string preset = c.Config.Preset is { } p
-            ? $"; preset {p} ({c.Config.PresetSource}), substitutions: {string.Join("; ", c.Config.Substitutions)}" : "";
+            ? $"; preset {p} ({c.Config.PresetSource}), substitutions: {string.Join(" | ", c.Config.Substitutions)}" : "";
         var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch || c.Config.HistogramMatch);
         return new TrainedModel(upscaler, c.Config, c.Step,
             $"{c.Config.Kind} checkpoint {c.Path}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}{preset}");

@@ -14,7 +14,7 @@ namespace SrganWorkbench.Inference;
 /// The ablations (results/ablations.sh) vary one thing at a time, and runs that differ must not share a name in one
 /// table: a generator trained with the SRGAN recipe but an adversarial weight of 0 is the paper's SRResNet-&lt;content&gt;
 /// (no GAN reaches it); a weight other than the paper's 1e-3 adds <c>-adv&lt;weight&gt;</c>, an upsampling other than
-/// sub-pixel <c>-nearest</c> or <c>-deconv</c>, ICNR <c>-icnr</c> (<see cref="Variants"/>: such names have no row in the paper's tables).
+/// sub-pixel <c>-nearest</c> or <c>-deconv</c>, ICNR <c>-icnr</c>, a chroma-loss weight other than the profile's <c>-chroma&lt;weight&gt;</c> (<see cref="Variants"/>: such names have no row in the paper's tables).
 /// </para>
 /// </summary>
 public static class RunMethod
@@ -23,7 +23,7 @@ public static class RunMethod
     public const double PaperAdversarialWeight = 1e-3;
 
     /// <summary>Name parts that mark a variant the paper did not train (PaperTables gives them no row).</summary>
-    public static readonly string[] Variants = ["nearest", "deconv", "icnr", "adv"];
+    public static readonly string[] Variants = ["nearest", "deconv", "icnr", "adv", "chroma"];
 
     public static string Name(TrainingConfig config)
     {
@@ -32,6 +32,10 @@ public static class RunMethod
         string name = gan || config.Content != ContentLoss.Mse ? $"{(gan ? "srgan" : "srresnet")}-{config.Content}" : "srresnet";
         if (gan && config.AdversarialWeight != PaperAdversarialWeight)
             name += "-adv" + config.AdversarialWeight.ToString("0.###e0", CultureInfo.InvariantCulture);
+        // A chroma-loss weight other than its profile's (the cpu SRGAN has one, the paper and the ablation grid none).
+        if (config.Kind == ModelKind.Srgan && TrainingConfig.ProfileNames.Contains(config.Profile)
+            && config.ChromaWeight != TrainingConfig.ForProfile(config.Profile, config.Kind, config.Content).ChromaWeight)
+            name += "-chroma" + config.ChromaWeight.ToString("0.###", CultureInfo.InvariantCulture);
         name += config.Generator.Upsampling switch
         {
             UpsamplingType.NearestConv => "-nearest",

@@ -76,14 +76,15 @@ public class CliOptionsTests
             {
                 var c = TrainingConfig.ForProfile(profile, kind);
                 string content = kind == ModelKind.SRResNet ? $"{c.Content}" : $"{c.Content} x {TrainingChoices.Number(c.ContentWeight)}" +
-                    (c.PixelWeight != 0 ? $" + mse x {TrainingChoices.Number(c.PixelWeight)}" : "") + (c.GridWeight != 0 ? $" + grid x {TrainingChoices.Number(c.GridWeight)}" : "");
+                    (c.PixelWeight != 0 ? $" + mse x {TrainingChoices.Number(c.PixelWeight)}" : "") + (c.GridWeight != 0 ? $" + grid x {TrainingChoices.Number(c.GridWeight)}" : "") +
+                    (c.ChromaWeight != 0 ? $" + chroma x {TrainingChoices.Number(c.ChromaWeight)}" : "");
                 string adversarial = kind == ModelKind.SRResNet ? "-" : $"{TrainingChoices.Name(c.Adversarial)} x {TrainingChoices.Number(c.AdversarialWeight)}";
                 string[] cells = [profile, name, c.Steps.ToString(), TrainingChoices.LearningRate(c), $"{c.Data.BatchSize} x {c.Data.HrSize} px", content, adversarial];
                 Assert.Matches(new Regex("^ +" + string.Join(" {2,}", cells.Select(Regex.Escape)) + " *$", RegexOptions.Multiline), stdout);
             }
-        // The numbers people look for: the cpu SRGAN's weights (1e-4 content, 1 pixel MSE, 10 grid, 1e-3 adversarial when these lines were written).
+        // The numbers people look for: the cpu SRGAN's weights (1e-4 content, 1 pixel MSE, 10 grid, 10 chroma, 1e-3 adversarial when these lines were written).
         var cpuGan = TrainingConfig.ForProfile("cpu", ModelKind.Srgan);
-        Assert.Matches(Regex.Escape($"{cpuGan.Content} x {TrainingChoices.Number(cpuGan.ContentWeight)} + mse x {TrainingChoices.Number(cpuGan.PixelWeight)} + grid x {TrainingChoices.Number(cpuGan.GridWeight)}") + " {2,}" +
+        Assert.Matches(Regex.Escape($"{cpuGan.Content} x {TrainingChoices.Number(cpuGan.ContentWeight)} + mse x {TrainingChoices.Number(cpuGan.PixelWeight)} + grid x {TrainingChoices.Number(cpuGan.GridWeight)} + chroma x {TrainingChoices.Number(cpuGan.ChromaWeight)}") + " {2,}" +
             Regex.Escape($"{TrainingChoices.Name(cpuGan.Adversarial)} x {TrainingChoices.Number(cpuGan.AdversarialWeight)}"), stdout);
     }
 

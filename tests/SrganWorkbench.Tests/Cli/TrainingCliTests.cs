@@ -182,6 +182,10 @@ public class TrainingCliTests
         var preset = Srgan("train", "--preset", "keras-slides", "--upsampling", "subpixel", "--out", temp.File("preset"));
         Assert.Equal(2, preset.Code);
         Assert.Contains("--preset and --upsampling cannot be combined", preset.Err);
+        // Nor its micro-batches, which it records as a substitution.
+        var micro = Srgan("train", "--preset", "keras-384", "--micro-batch", "8", "--out", temp.File("micro"));
+        Assert.Equal(2, micro.Code);
+        Assert.Contains("--preset and --micro-batch cannot be combined", micro.Err);
     }
 
     [Fact]

@@ -29,6 +29,12 @@ public class RunMethodTests
         Assert.Equal("srgan-vgg22-ablation", RunMethod.Name(srgan));
         Assert.Equal("srgan-vgg22-adv1e-2-ablation", RunMethod.Name(srgan with { AdversarialWeight = 1e-2 }));
         Assert.Equal("srgan-vgg22-adv1e-4-ablation", RunMethod.Name(srgan with { AdversarialWeight = 1e-4 }));
+        // The chroma loss: named only where it differs from the profile's (the cpu SRGAN has it x 10, the ablation grid not).
+        Assert.Equal("srgan-vgg22-chroma10-ablation", RunMethod.Name(srgan with { ChromaWeight = 10 }));
+        var cpu = SrganWorkbench.Training.TrainingConfig.ForProfile("cpu", SrganWorkbench.Training.ModelKind.Srgan);
+        Assert.Equal("srgan-vgg22-cpu", RunMethod.Name(cpu));
+        Assert.Equal("srgan-vgg22-chroma0-cpu", RunMethod.Name(cpu with { ChromaWeight = 0 }));
+        Assert.Equal("srgan-vgg22-custom", RunMethod.Name(cpu with { Profile = "custom" })); // no profile, no default to differ from
         // The SRGAN recipe with no adversarial gradient is the paper's SRResNet-VGG22 (Table 1's column).
         Assert.Equal("srresnet-vgg22-ablation", RunMethod.Name(srgan with { AdversarialWeight = 0, TotalVariationWeight = 2e-8 }));
         Assert.Equal("srresnet-ablation", RunMethod.Name(srresnet));
@@ -39,7 +45,7 @@ public class RunMethodTests
         Assert.NotNull(PaperTables.Find("srresnet-vgg22-ablation", "Set5"));
         Assert.NotNull(PaperTables.Find("srgan-vgg22-ablation", "Set14"));
         Assert.NotNull(PaperTables.Find("srresnet-ablation", "BSD100"));
-        foreach (string variant in new[] { "srgan-vgg22-adv1e-2-ablation", "srresnet-nearest-ablation", "srresnet-deconv-ablation", "srresnet-icnr-ablation" })
+        foreach (string variant in new[] { "srgan-vgg22-adv1e-2-ablation", "srgan-vgg22-chroma10-ablation", "srresnet-nearest-ablation", "srresnet-deconv-ablation", "srresnet-icnr-ablation" })
             Assert.Null(PaperTables.Find(variant, "Set5"));
     }
 }

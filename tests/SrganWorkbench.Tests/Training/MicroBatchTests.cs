@@ -55,8 +55,10 @@ public class MicroBatchTests(ITestOutputHelper output)
             Device = "cpu", VggWeights = Vgg, Order = order,
             Generator = c.Generator with { BatchNorm = batchNorm }, Discriminator = c.Discriminator with { BatchNorm = batchNorm },
         };
-        // SRGAN with every term a run can have (VGG content, pixel, grid, adversarial), so each is checked over parts.
-        return kind == ModelKind.Srgan ? c with { Content = ContentLoss.Vgg22, ContentWeight = 0.01, AdversarialWeight = 0.1, PixelWeight = 1, GridWeight = 10 } : c;
+        // SRGAN with every term a run can have (VGG content, pixel, grid, chroma, TV, adversarial), so each is checked over parts.
+        return kind == ModelKind.Srgan
+            ? c with { Content = ContentLoss.Vgg22, ContentWeight = 0.01, AdversarialWeight = 0.1, PixelWeight = 1, GridWeight = 10, ChromaWeight = 10, TotalVariationWeight = 0.1 }
+            : c;
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public class PresetTests
                 Assert.Equal((preset.Recipe.Generator, preset.Recipe.Discriminator, preset.Recipe.Data), (c.Generator, c.Discriminator, c.Data));
                 Assert.Equal((preset.Recipe.Content, preset.Recipe.Adversarial, preset.Recipe.LearningRate, preset.Recipe.DecayAtStep),
                     (c.Content, c.Adversarial, c.LearningRate, c.DecayAtStep));
-                Assert.Equal((0.0, 0.0), (c.PixelWeight, c.GridWeight)); // the cpu SRGAN's extra terms are the profile's, not the budget's
+                Assert.Equal((0.0, 0.0, 0.0), (c.PixelWeight, c.GridWeight, c.ChromaWeight)); // the cpu SRGAN's extra terms are the profile's, not the budget's
                 Assert.DoesNotContain(c.Substitutions, s => s.StartsWith("sizes:", StringComparison.Ordinal));
                 Assert.Contains(c.Substitutions, s => s.StartsWith("schedule: ", StringComparison.Ordinal));
             }

@@ -104,7 +104,7 @@ public class SrganStepTests(ITestOutputHelper output)
 
     /// <summary>
     /// The G-first step (BasicSR's order) runs D once on SR and backpropagates both losses from that forward
-    /// (Updates.GeneratorFirstStep). Written out the plain way instead, as BasicSR does it (G step through a frozen
+    /// (Updates.GeneratorFirstGradients). Written out the plain way instead, as BasicSR does it (G step through a frozen
     /// D, then the D step on the detached SR, D running three times), it must give the same losses and weights.
     /// </summary>
     [Theory]
@@ -117,7 +117,7 @@ public class SrganStepTests(ITestOutputHelper output)
         var config = TrainingConfig.ForProfile("smoke", ModelKind.Srgan) with
         {
             Device = "cpu", VggWeights = Vgg, Steps = 1, CheckpointEvery = 1, ContentWeight = 0.01, AdversarialWeight = 0.1,
-            PixelWeight = 1, GridWeight = 10, Adversarial = objective, Order = StepOrder.GeneratorFirst,
+            PixelWeight = 1, GridWeight = 10, ChromaWeight = 10, Adversarial = objective, Order = StepOrder.GeneratorFirst,
         };
         var logged = TrainOneStep(config, temp.Path);
 
@@ -131,7 +131,7 @@ public class SrganStepTests(ITestOutputHelper output)
         updates.GeneratorStep(sr, hr, rate, values);      // through D as it is, D frozen
         updates.DiscriminatorStep(sr, hr, rate, values);  // then D, on the same (detached) SR
 
-        foreach (string key in new[] { "d_loss", "d_hr", "d_sr", "content", "adversarial", "pixel", "grid", "g_loss" })
+        foreach (string key in new[] { "d_loss", "d_hr", "d_sr", "content", "adversarial", "pixel", "grid", "chroma", "g_loss" })
         {
             output.WriteLine($"{key}: trainer {logged[key]:G9}, written out {values[key]:G9}");
             Assert.True(Math.Abs(values[key] - logged[key]) <= 1e-6 * Math.Max(1, Math.Abs(values[key])), $"{key}: trainer {logged[key]} vs written out {values[key]}");
