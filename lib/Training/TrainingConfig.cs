@@ -75,6 +75,8 @@ public sealed record TrainingConfig
     /// except where a layer couples the samples (batch norm normalises each micro-batch apart; RaGAN, which compares each
     /// crop with the batch's mean, is refused). See <see cref="Updates"/>.</summary>
     public int MicroBatch { get; init; }
+    /// <summary>Whether <see cref="MicroBatch"/> splits the batch (derived; not part of config.json).</summary>
+    [JsonIgnore] public bool SplitsBatch => MicroBatch > 0 && MicroBatch < Data.BatchSize;
     /// <summary>ICNR initialisation of the sub-pixel convolutions (Aitken et al. 2017): each output pixel's four
     /// phases start from one kernel, so the generator starts without a 2-pixel checkerboard. Fresh runs only.</summary>
     public bool Icnr { get; init; }
@@ -120,10 +122,10 @@ public sealed record TrainingConfig
         if (GridWeight > 0 && Data.HrSize % 16 != 0) throw new ArgumentException($"The grid loss works on 16 px tiles; the HR crop {Data.HrSize} is not a multiple of 16.");
         if (MicroBatch < 0 || (MicroBatch > 0 && Data.BatchSize % MicroBatch != 0))
             throw new ArgumentException($"MicroBatch (--micro-batch) must divide the batch of {Data.BatchSize} crops (or be 0: the whole batch), got {MicroBatch}.");
-        if (MicroBatch > 0 && MicroBatch < Data.BatchSize && LossShift > 0)
+        if (SplitsBatch && LossShift > 0)
             throw new ArgumentException($"LossShift (--loss-shift {LossShift}) draws one offset per step and cannot be combined with micro-batches (--micro-batch {MicroBatch} of {Data.BatchSize} crops).");
         // RaGAN compares each logit with the batch's mean logit of the other kind: over parts that would be each part's mean.
-        if (MicroBatch > 0 && MicroBatch < Data.BatchSize && Adversarial == GanObjective.RelativisticAverage)
+        if (SplitsBatch && Adversarial == GanObjective.RelativisticAverage)
             throw new ArgumentException($"The relativistic average GAN (--adversarial ragan) compares each crop with the whole batch's mean and cannot be split into micro-batches (--micro-batch {MicroBatch} of {Data.BatchSize} crops).");
         if (EmaDecay < 0 || EmaDecay >= 1) throw new ArgumentException($"EmaDecay must be in [0, 1), got {EmaDecay}.");
         if (Icnr && InitFrom != null) throw new ArgumentException($"ICNR initialises a fresh generator, and this run starts from {InitFrom}: drop one of them.");

@@ -20,33 +20,34 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     public Generator? Random { get; init; }
 
     /// <summary>One step: G's output, then (SRGAN) the D step and the G step in the config's order. Returns the logged values
-    /// (over micro-batches, when the config splits the batch: their means).</summary>
+    /// (over micro-batches, when the config splits the batch: their means). Without D, or with the G step first, each
+    /// micro-batch's gradients add up before one update per network (the whole batch is one part when it is not split).</summary>
     public Dictionary<string, double> Step(Tensor lr, Tensor hr, double learningRate)
     {
         var values = new Dictionary<string, double>();
         var parts = MicroBatches(lr, hr);
-        if (parts.Count > 1)
-            AccumulatedStep(parts, learningRate, values);
-        else if (d is null)
+        if (d is not null && config.Order == StepOrder.DiscriminatorFirst)
         {
-            var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
-            GeneratorStep(sr, hrShifted, learningRate, values);
+            if (parts.Count > 1) DiscriminatorFirstOverParts(parts, learningRate, values);
+            else
+            {
+                var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
+                DiscriminatorStep(sr, hrShifted, learningRate, values);
+                GeneratorStep(sr, hrShifted, learningRate, values);
+            }
+            return values;
         }
-        else if (config.Order == StepOrder.GeneratorFirst)
+        optimG.ZeroGrad();
+        optimD?.ZeroGrad();
+        foreach (var (partLr, partHr) in parts)
         {
-            var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
-            optimD!.ZeroGrad();
-            optimG.ZeroGrad();
-            GeneratorFirstGradients(sr, hrShifted, 1, values);
-            optimG.Step(learningRate);
-            optimD.Step(learningRate);
+            using var scope = NewDisposeScope(); // each part's graph and activations go before the next part's are made
+            var (sr, hrShifted) = Shifted(g.Forward(partLr), partHr);
+            if (d is null) GeneratorGradients(sr, hrShifted, parts.Count, values);
+            else GeneratorFirstGradients(sr, hrShifted, parts.Count, values);
         }
-        else
-        {
-            var (sr, hrShifted) = Shifted(g.Forward(lr), hr);
-            DiscriminatorStep(sr, hrShifted, learningRate, values);
-            GeneratorStep(sr, hrShifted, learningRate, values);
-        }
+        optimG.Step(learningRate);
+        optimD?.Step(learningRate);
         return values;
     }
 
@@ -77,46 +78,37 @@ public sealed class Updates(TrainingConfig config, FastGenerator g, Adam optimG,
     }
 
     /// <summary>
-    /// One step over micro-batches (<see cref="TrainingConfig.MicroBatch"/>): each part's losses, divided by the number
-    /// of parts, add their gradients before one update per network, so the update is the whole batch's as far as no
-    /// layer couples the samples (batch norm normalises each part apart; a test checks the equality without it). G first:
-    /// each part as <see cref="GeneratorFirstGradients"/>. D first: D's update needs every part's SR before G's step can
-    /// go through the updated D, and keeping every part's graph is what the split avoids, so G runs twice per part:
-    /// without a graph for D's step (G's batch-norm statistics put back afterwards, so they move once per part, as
-    /// without the split they move once per batch), then with one for its own step.
+    /// D first over micro-batches (<see cref="TrainingConfig.MicroBatch"/>): each part's losses, divided by the number of
+    /// parts, add their gradients before one update per network, so the update is the whole batch's as far as no layer
+    /// couples the samples (batch norm normalises each part apart; a test checks the equality without it). D's update
+    /// needs every part's SR before G's step can go through the updated D, and keeping every part's graph is what the
+    /// split avoids, so G runs twice per part: without a graph for D's step (G's batch-norm statistics put back
+    /// afterwards, so they move once per part, as without the split they move once per batch), then with one for its own step.
     /// </summary>
-    void AccumulatedStep(IReadOnlyList<(Tensor Lr, Tensor Hr)> parts, double learningRate, Dictionary<string, double> values)
+    void DiscriminatorFirstOverParts(IReadOnlyList<(Tensor Lr, Tensor Hr)> parts, double learningRate, Dictionary<string, double> values)
     {
         int n = parts.Count;
-        if (d is not null && config.Order == StepOrder.DiscriminatorFirst)
-        {
-            var fakes = new List<Tensor>();
-            using (KeepBatchNormStatistics(g.Model))
-            using (no_grad())
-                foreach (var (lr, _) in parts) fakes.Add(g.Forward(lr));
-            optimD!.ZeroGrad();
-            for (int i = 0; i < n; i++) DiscriminatorGradients(fakes[i], parts[i].Hr, n, values);
-            optimD.Step(learningRate);
-        }
-        if (d is not null && config.Order == StepOrder.GeneratorFirst) optimD!.ZeroGrad();
+        var fakes = new List<Tensor>();
+        using (KeepBatchNormStatistics(g.Model))
+        using (no_grad())
+            foreach (var (lr, _) in parts) fakes.Add(g.Forward(lr));
+        optimD!.ZeroGrad();
+        for (int i = 0; i < n; i++) DiscriminatorGradients(fakes[i], parts[i].Hr, n, values);
+        optimD.Step(learningRate);
         optimG.ZeroGrad();
         foreach (var (lr, hr) in parts)
         {
-            using var scope = NewDisposeScope(); // each part's graph and activations go before the next part's are made
-            var sr = g.Forward(lr);
-            if (d is null || config.Order == StepOrder.DiscriminatorFirst) GeneratorGradients(sr, hr, n, values);
-            else GeneratorFirstGradients(sr, hr, n, values);
+            using var scope = NewDisposeScope();
+            GeneratorGradients(g.Forward(lr), hr, n, values);
         }
         optimG.Step(learningRate);
-        if (d is not null && config.Order == StepOrder.GeneratorFirst) optimD!.Step(learningRate);
     }
 
     /// <summary>The batch as the config's micro-batches (one part, the batch itself, when it does not split it).</summary>
     List<(Tensor Lr, Tensor Hr)> MicroBatches(Tensor lr, Tensor hr)
     {
-        long size = config.MicroBatch;
-        if (size <= 0 || size >= lr.shape[0]) return [(lr, hr)];
-        return lr.split(size).Zip(hr.split(size)).Select(p => (p.First, p.Second)).ToList();
+        if (!config.SplitsBatch) return [(lr, hr)];
+        return lr.split(config.MicroBatch).Zip(hr.split(config.MicroBatch)).Select(p => (p.First, p.Second)).ToList();
     }
 
     /// <summary>Puts G's batch-norm running statistics (and every other buffer) back as they were when disposed.</summary>
