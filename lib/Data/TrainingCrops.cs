@@ -108,6 +108,26 @@ public sealed class TrainingCrops
         return new TrainingCrops(files, options);
     }
 
+    /// <summary>The largest HR crop (a multiple of <paramref name="scale"/>) that at least half of <paramref name="files"/>
+    /// hold: the size a recipe's crop shrinks to when the training images cannot hold its own (keras-384's 384 px on
+    /// T91+BSD200, where none holds 384 and BSD200's 200 images are 481 x 321, gives 320). Half, so that a few large images cannot decide it
+    /// alone: a crop only the largest image holds would train on that one image.</summary>
+    public static int LargestCommonCrop(IEnumerable<string> files, int scale)
+    {
+        int[] sides = files.Select(f => { var (w, h) = ImageFile.ReadSize(f); return Math.Min(w - w % scale, h - h % scale); })
+            .OrderByDescending(side => side).ToArray();
+        if (sides.Length == 0) throw new ArgumentException("No training images to size a crop from.");
+        return sides[(sides.Length - 1) / 2]; // sides[0..that] (at least half) are at least this large
+    }
+
+    /// <summary><see cref="LargestCommonCrop(IEnumerable{string}, int)"/> over the named sets under a data root.</summary>
+    public static int LargestCommonCrop(IEnumerable<string> setNames, string? dataRoot, int scale)
+    {
+        var manifest = DatasetManifest.Load();
+        string root = DataRoot.Resolve(dataRoot);
+        return LargestCommonCrop(setNames.SelectMany(n => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, n, root))), scale);
+    }
+
     /// <summary>Batch number <paramref name="index"/>: a pure function of (seed, index).</summary>
     public CropBatch GetBatch(long index)
     {

@@ -14,9 +14,10 @@ namespace SrganWorkbench.Training;
 public sealed record TrainingPreset(string Name, string Source, string Description, TrainingConfig Recipe, IReadOnlyList<string> Substitutions)
 {
     /// <summary>The run's config: the recipe under <paramref name="profile"/>'s budget, with <paramref name="vggWeights"/>
-    /// (null: the shared partial VGG19) deciding whether a VGG54 content loss can stay. Records the preset, its source
-    /// and every substitution, these runs' own included.</summary>
-    public TrainingConfig For(string profile, string? vggWeights = null)
+    /// (null: the shared partial VGG19) deciding whether a VGG54 content loss can stay, and <paramref name="largestCrop"/>
+    /// (<see cref="TrainingCrops.LargestCommonCrop(IEnumerable{string}, int)"/> of the profile's training images; null: not
+    /// checked) whether the recipe's HR crop can. Records the preset, its source and every substitution, these runs' own included.</summary>
+    public TrainingConfig For(string profile, string? vggWeights = null, int? largestCrop = null)
     {
         var budget = TrainingConfig.ForProfile(profile, ModelKind.Srgan);
         var substitutions = new List<string>(Substitutions);
@@ -24,7 +25,7 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
         var c = Recipe with
         {
             Profile = budget.Profile, Kind = ModelKind.Srgan, VggWeights = vggWeights,
-            Steps = budget.Profile == "smoke" ? budget.Steps : StepsForPixels(budget, Recipe.Data), LogEvery = budget.LogEvery, CheckpointEvery = budget.CheckpointEvery, EvalEvery = budget.EvalEvery,
+            LogEvery = budget.LogEvery, CheckpointEvery = budget.CheckpointEvery, EvalEvery = budget.EvalEvery,
             TrainSets = budget.TrainSets,
         };
         // No step count or profile name in these two: --steps may override the count and a resumed run may change
@@ -44,6 +45,17 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
                 Data = c.Data with { HrSize = budget.Data.HrSize, BatchSize = budget.Data.BatchSize },
             };
         }
+        else if (largestCrop is int most && !c.Data.WholeImage && c.Data.HrSize > most - most % 16)
+        {
+            // A multiple of 16: the discriminator's flatten head halves the crop four times.
+            int hr = most - most % 16;
+            if (hr < 16) throw new ArgumentException($"Preset {Name}: the training images ({string.Join("+", c.TrainSets)}) hold no HR crop of 16 px or more.");
+            substitutions.Add($"HR {c.Data.HrSize} / LR {c.Data.LrSize} crops in the original; here {hr} / {hr / c.Data.Scale}: the largest (a multiple of 16, " +
+                $"for the discriminator) that at least half the training images ({string.Join("+", c.TrainSets)}) hold; crops come only from the images that hold one");
+            c = c with { Data = c.Data with { HrSize = hr }, Discriminator = c.Discriminator with { InputSize = hr } };
+        }
+        // Steps after the sizes are settled: the scaling rule counts the pixels this run's batches hold.
+        c = c with { Steps = budget.Profile == "smoke" ? budget.Steps : StepsForPixels(budget, c.Data) };
         if (MicroBatchFor(budget, c.Data) is int micro)
         {
             substitutions.Add($"batch of {c.Data.BatchSize} x {c.Data.HrSize} px in one pass in the original; here micro-batches of {micro} crops whose " +
@@ -105,7 +117,9 @@ public static class Presets
         "A preset keeps its recipe and takes from --profile only the budget: as many HR pixels as the profile's SRGAN trains " +
         "on (its steps x batch x HR crop^2: paper 200,000, cpu 800, ablation 400 steps of 16 x 96 px), so a recipe with larger " +
         "batches or crops takes fewer steps (rounded up, at least 1); how often to log, checkpoint and evaluate; and the " +
-        "training sets. Under smoke (tests, CI) the budget also caps the sizes: generator blocks and channels, the " +
+        "training sets. A crop larger than at least half the training images hold shrinks to the largest they do (a multiple " +
+        "of 16, for the discriminator; keras-384's 384 px becomes 320 on T91+BSD200: none holds 384, BSD200's are 481 x 321), and " +
+        "the steps follow from the smaller crop. Under smoke (tests, CI) the budget also caps the sizes: generator blocks and channels, the " +
         "discriminator's base channels, batch and HR size are the smoke profile's (so its 12 steps); layer types, losses, " +
         "ranges, momenta, D's dense width and the data mode stay the recipe's.";
 

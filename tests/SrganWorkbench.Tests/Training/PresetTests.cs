@@ -83,6 +83,37 @@ public class PresetTests
     }
 
     [Fact]
+    public void A_crop_the_training_images_cannot_hold_shrinks_to_the_largest_half_of_them_hold_and_says_so()
+    {
+        // The profiles' training images (T91+BSD200; BSD200's are 481 x 321) hold no 384 px square: keras-384's crop cannot stay.
+        var sets = TrainingConfig.ForProfile("ablation", ModelKind.Srgan).TrainSets;
+        var files = sets.SelectMany(n => SrganWorkbench.Data.ImageFolder.List(SharedData.Set(n))).ToList();
+        int largest = SrganWorkbench.Data.TrainingCrops.LargestCommonCrop(sets, SharedData.Root, 4);
+        int holding(int crop) => files.Count(f => { var (w, h) = SrganWorkbench.Imaging.ImageFile.ReadSize(f); return w - w % 4 >= crop && h - h % 4 >= crop; });
+        Assert.Equal(0, largest % 4);
+        Assert.True(2 * holding(largest) >= files.Count, $"{holding(largest)} of {files.Count} images hold {largest} px");
+        Assert.True(2 * holding(largest + 4) < files.Count, $"{holding(largest + 4)} of {files.Count} images hold {largest + 4} px");
+        Assert.Equal(0, holding(384));
+
+        var keras = Presets.Keras384.For("ablation", largestCrop: largest);
+        int hr = largest - largest % 16;
+        Assert.Equal((hr, hr, hr / 4), (keras.Data.HrSize, keras.Discriminator.InputSize, keras.Data.LrSize));
+        Assert.Equal(TrainingPreset.StepsForPixels(TrainingConfig.ForProfile("ablation", ModelKind.Srgan), keras.Data), keras.Steps); // the rule counts the crops it trains on
+        Assert.Contains(keras.Substitutions, s => s.StartsWith($"HR 384 / LR 96 crops in the original; here {hr} / {hr / 4}:", StringComparison.Ordinal));
+        keras.Validate();
+        // The crop can then be read from the training images (a 384 px one could not).
+        var crops = new SrganWorkbench.Data.TrainingCrops(files, keras.Data with { BatchSize = 2, Workers = 1 });
+        Assert.Equal(holding(hr), crops.Files.Count);
+        Assert.Throws<ArgumentException>(() => new SrganWorkbench.Data.TrainingCrops(files, keras.Data with { HrSize = 384 }));
+
+        // Recipes whose crops fit, whole-image ones and smoke (which caps the sizes itself) are left as they are.
+        foreach (var preset in new[] { Presets.TfNnReflect, Presets.KerasSlides, Presets.PytorchL1Lsgan })
+            Assert.Equal(preset.For("ablation").ToJson(), preset.For("ablation", largestCrop: largest).ToJson());
+        Assert.Equal(Presets.PytorchL1Lsgan.For("ablation").ToJson(), Presets.PytorchL1Lsgan.For("ablation", largestCrop: 64).ToJson());
+        Assert.Equal(Presets.Keras384.For("smoke").ToJson(), Presets.Keras384.For("smoke", largestCrop: largest).ToJson());
+    }
+
+    [Fact]
     public void Vgg54_stays_with_the_users_vgg19_and_becomes_vgg34_on_the_shared_weights()
     {
         var shared = Presets.TfNnReflect.For("cpu");
