@@ -8,20 +8,26 @@
 # continues with --resume. Stop it at any time (Ctrl-C or SIGTERM saves a checkpoint).
 #   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/ablations.sh [RUN|GROUP ...]
 # Groups: content, weights, upsampling, presets (all four, in this order, when no argument is given), summary (every
-# finished run beside bicubic and both peers in results/ablations/table), costs (each scored run's measured time). DRY_RUN=1 prints the commands instead of
+# scored run's eval beside bicubic, the start and both peers from results/table-cpu, gathered into results/ablations/table
+# without scoring anything again), costs (each scored run's measured time). DRY_RUN=1 prints the commands instead of
 # running them (the skip and resume decisions included).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${ABLATION_OUT:-results/ablations}
 start=${ABLATION_START:-results/srresnet-cpu-continued}
+reference=${ABLATION_REFERENCE:-results/table-cpu} # bicubic, the start and both peers, scored (bash results/train-cpu.sh table)
+start_method=srresnet-cpu # the start's method name there (a run is named by its kind and profile, not its folder)
 if [[ -n ${DRY_RUN:-} ]]; then
     srgan() { printf 'srgan'; printf ' %s' "$@"; printf '\n'; }
 elif [[ -n ${SRGAN_CLI:-} ]]; then
     # SRGAN_CLI names a published srgan to use instead (so rebuilding the repo cannot disturb a long run).
     srgan() { "$SRGAN_CLI" "$@"; }
 else
-    dotnet build apps/srgan -c Release -v quiet -nologo >/dev/null
-    srgan() { dotnet apps/srgan/bin/Release/net10.0/srgan.dll "$@"; }
+    # Built at the first call, so that summary and costs, which run no srgan, do not build.
+    srgan() {
+        [[ -n ${srgan_built:-} ]] || { dotnet build apps/srgan -c Release -v quiet -nologo >/dev/null; srgan_built=1; }
+        dotnet apps/srgan/bin/Release/net10.0/srgan.dll "$@"
+    }
 fi
 
 train() { # run name, then train options
@@ -76,13 +82,46 @@ run() {
         up-subpixel-icnr) train up-subpixel-icnr --model srresnet --upsampling subpixel --icnr ;;
         up-nearest)       train up-nearest --model srresnet --upsampling nearest ;;
         up-deconv)        train up-deconv --model srresnet --upsampling deconv ;;
-        # Every finished run beside bicubic and both peers, in one table.
+        # Every scored run beside bicubic, the start SRResNet and both peers, in one table: gathered from each run's
+        # eval/summary.csv and $reference/summary.csv as they are (the same protocol), nothing scored again.
         summary)
-            local models=() m
-            for m in "$out"/*/generator.safetensors; do [[ -f $m ]] && models+=("$m"); done
-            local with=()
-            [[ ${#models[@]} -gt 0 ]] && with=(--model "$(IFS=,; echo "${models[*]}")")
-            srgan eval --method bicubic "${with[@]}" --peer leftthomas,tensorlayer --sets Set5,Set14,BSD100 --out "$out/table" ;;
+            local sums=() f
+            for f in "$out"/*/eval/summary.csv; do [[ -f $f ]] && sums+=("$f"); done
+            local ref=$reference/summary.csv
+            [[ -f $ref ]] || { echo "summary: $ref is missing (bash results/train-cpu.sh table makes it)" >&2; exit 2; }
+            if [[ -n ${DRY_RUN:-} ]]; then
+                echo "gather ${sums[*]} $ref -> $out/table"; return
+            fi
+            mkdir -p "$out/table"
+            {
+                printf 'run,%s\n' "$(head -1 "$ref")"
+                for f in "${sums[@]}"; do
+                    local name; name=$(basename "$(dirname "$(dirname "$f")")")
+                    tail -n +2 "$f" | sed "s|^|$name,|"
+                done
+                # The references: bicubic, the grid's start SRResNet and both peers, as results/table-cpu scored them.
+                grep -E "^[^,]*,(bicubic|$start_method|leftthomas-srgan|tensorlayer-srgan)," "$ref" |
+                    awk -v start="$start_method" -F, '{ print ($2 == start ? "start" : "reference") "," $0 }'
+            } > "$out/table/summary.csv.tmp"
+            mv "$out/table/summary.csv.tmp" "$out/table/summary.csv"
+            {
+                echo "# Ablations: every scored run beside the references"
+                echo
+                echo "Gathered by \`bash results/ablations.sh summary\` ($(date -u +%F)) from each run's \`eval/summary.csv\` (made by"
+                echo "\`srgan eval --model $out/<run>/generator.safetensors --sets Set5,Set14,BSD100 --out $out/<run>/eval\`) and, for the rows"
+                echo "marked start (the SRResNet every SRGAN run starts from) and reference, \`$ref\` (\`bash results/train-cpu.sh table\`): the same protocol (Y channel, 4-pixel border; LPIPS-alex;"
+                echo "periodic: dB above the surroundings on the 4-pixel lattice), nothing scored again. The paper's PSNR where it has one."
+                local set
+                for set in Set5 Set14 BSD100; do
+                    echo; echo "## $set"; echo
+                    echo "| run | method | PSNR (dB) | paper | SSIM | NIQE | LPIPS | periodic (dB) |"
+                    echo "|---|---|---|---|---|---|---|---|"
+                    awk -F, -v set="$set" 'function f(v, fmt) { return v == "" ? "–" : sprintf(fmt, v) }
+                        NR > 1 && $2 == set { printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, f($5, "%.2f"), f($10, "%.2f"), f($6, "%.4f"), f($7, "%.2f"), f($8, "%.3f"), f($9, "%.1f") }' "$out/table/summary.csv"
+                done
+            } > "$out/table/summary.md.tmp"
+            mv "$out/table/summary.md.tmp" "$out/table/summary.md"
+            echo "wrote $out/table/summary.csv and summary.md (runs: ${#sums[@]}; references from $ref)" ;;
         # What each scored run cost, as its eval/summary.md states it (from the run's log.jsonl): for the README.
         costs)
             local f

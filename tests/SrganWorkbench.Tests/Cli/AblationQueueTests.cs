@@ -36,9 +36,52 @@ public class AblationQueueTests
         Assert.Contains($"srgan eval --model {root}/up-deconv/generator.safetensors --sets Set5,Set14,BSD100 --out {root}/up-deconv/eval", lines);
         Assert.Contains($"srgan train --model srresnet --upsampling subpixel --icnr --profile ablation --seed 0 --out {root}/up-subpixel-icnr", lines);
         Assert.Contains($"srgan train --preset keras-384 --profile ablation --seed 0 --out {root}/keras-384", lines);
-        // The summary scores the finished runs only, beside bicubic and both peers.
-        Assert.Contains($"srgan eval --method bicubic --model {root}/srgan-mse/generator.safetensors,{root}/up-deconv/generator.safetensors " +
-            $"--peer leftthomas,tensorlayer --sets Set5,Set14,BSD100 --out {root}/table", lines);
+        // The summary gathers the scored runs' evals (only srgan-mse's exists), beside the references; it scores nothing.
+        Assert.Contains($"gather {root}/srgan-mse/eval/summary.csv results/table-cpu/summary.csv -> {root}/table", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("srgan eval --method", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Summary_gathers_each_scored_runs_eval_beside_the_start_and_references_without_scoring()
+    {
+        // The committed evals: two runs of the grid and results/table-cpu; SRGAN_CLI=/bin/false fails any srgan call.
+        string repo = SrganWorkbench.Data.DataRoot.RepositoryRoot();
+        using var temp = new SharedData.TempFolder();
+        string root = temp.File("ablations");
+        foreach (string run in new[] { "srgan-mse", "up-deconv-unscored", "srgan-vgg34" })
+            Directory.CreateDirectory(Path.Combine(root, run, "eval"));
+        File.Copy(Path.Combine(repo, "results/ablations/srgan-mse/eval/summary.csv"), Path.Combine(root, "srgan-mse/eval/summary.csv"));
+        File.Copy(Path.Combine(repo, "results/ablations/srgan-vgg34/eval/summary.csv"), Path.Combine(root, "srgan-vgg34/eval/summary.csv"));
+        var env = new Dictionary<string, string> { ["ABLATION_OUT"] = root, ["SRGAN_CLI"] = "/bin/false", ["ABLATION_REFERENCE"] = Path.Combine(repo, "results/table-cpu") };
+        var (code, stdout, stderr) = TestProcess.Run("bash", ["results/ablations.sh", "summary"], env);
+        Assert.True(code == 0, stderr + stdout);
+
+        var gathered = File.ReadAllLines(Path.Combine(root, "table", "summary.csv"));
+        var reference = File.ReadAllLines(Path.Combine(repo, "results/table-cpu/summary.csv"));
+        Assert.Equal("run," + reference[0], gathered[0]);
+        // Each run's rows as its eval wrote them, the run's name in front.
+        foreach (string run in new[] { "srgan-mse", "srgan-vgg34" })
+            Assert.Equal(File.ReadAllLines(Path.Combine(root, run, "eval/summary.csv")).Skip(1).Select(l => run + "," + l),
+                gathered.Where(l => l.StartsWith(run + ",", StringComparison.Ordinal)));
+        // The references: bicubic, the start and both peers on every set, and not results/table-cpu's own SRGANs.
+        string[] kept = ["bicubic", "srresnet-cpu", "leftthomas-srgan", "tensorlayer-srgan"];
+        Assert.Equal(reference.Skip(1).Where(l => kept.Contains(l.Split(',')[1])).Select(l => (l.Split(',')[1] == "srresnet-cpu" ? "start," : "reference,") + l),
+            gathered.Where(l => l.StartsWith("reference,", StringComparison.Ordinal) || l.StartsWith("start,", StringComparison.Ordinal)));
+        Assert.Equal(1 + 2 * 3 + kept.Length * 3, gathered.Length);
+
+        // The Markdown: one table per set, numbers rounded as the evals' reports round them, "–" where the paper has none.
+        string md = File.ReadAllText(Path.Combine(root, "table", "summary.md"));
+        var mse = SrganWorkbench.Evaluation.SummaryCsv.Read(Path.Combine(root, "srgan-mse/eval/summary.csv")).Single(r => r.Set == "Set14");
+        Assert.Contains($"| srgan-mse | {mse.Method} | {mse.Psnr:F2} | 26.92 | {mse.Ssim:F4} | {mse.Niqe:F2} | {mse.Lpips:F3} | {mse.PeriodicDb:F1} |", md);
+        Assert.Contains("| reference | tensorlayer-srgan |", md);
+        Assert.Matches(@"\| srgan-vgg34 \| [^|]+ \| [0-9.]+ \| – \|", md);
+        Assert.Equal(3, Regex.Matches(md, "^## ", RegexOptions.Multiline).Count);
+
+        // Without the references it says what is missing and which command makes it.
+        env["ABLATION_REFERENCE"] = temp.File("nowhere");
+        var missing = TestProcess.Run("bash", ["results/ablations.sh", "summary"], env);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("nowhere/summary.csv is missing (bash results/train-cpu.sh table makes it)", missing.Err);
     }
 
     [Fact]
