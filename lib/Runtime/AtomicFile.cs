@@ -6,7 +6,15 @@ namespace SrganWorkbench;
 /// </summary>
 public static class AtomicFile
 {
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> bytes)
+    public static void WriteAllBytes(string path, byte[] bytes) => Write(path, stream => stream.Write(bytes));
+
+    public static void WriteAllText(string path, string text)
+        => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>Writes through a stream callback straight into the temporary file (so a checkpoint of several GB is
+    /// never held in memory), flushes it to disk, then renames it over <paramref name="path"/>. If the callback
+    /// throws, the temporary file is deleted and the target is left as it was.</summary>
+    public static void Write(string path, Action<Stream> write)
     {
         string full = Path.GetFullPath(path);
         string folder = Path.GetDirectoryName(full)!;
@@ -14,9 +22,9 @@ public static class AtomicFile
         string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 20))
             {
-                stream.Write(bytes);
+                write(stream);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -25,16 +33,5 @@ public static class AtomicFile
         {
             if (File.Exists(temp)) File.Delete(temp);
         }
-    }
-
-    public static void WriteAllText(string path, string text)
-        => WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(text));
-
-    /// <summary>Writes through a stream callback (for large or streamed content), then renames.</summary>
-    public static void Write(string path, Action<Stream> write)
-    {
-        var buffer = new MemoryStream();
-        write(buffer);
-        WriteAllBytes(path, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     }
 }

@@ -52,6 +52,43 @@ public class WeightsReaderTests
     }
 
     [Fact]
+    public void Safetensors_stream_each_tensor_between_its_storage_and_the_file_without_a_managed_copy()
+    {
+        // A checkpoint with a large discriminator is several GB (keras-384's at 320 px: ~2.5 GB): the old writer held
+        // every tensor as a byte[] plus the whole file in a MemoryStream, and a run died of it (out of memory, and a
+        // MemoryStream stops at 2 GB). 64 MB here: managed allocation while writing and reading must stay far below it.
+        using var scope = NewDisposeScope();
+        using var temp = new SharedData.TempFolder();
+        var big = randn(16L * 1024 * 1024); // 64 MB of float32
+        var channelsLast = randn(8, 16, 5, 7).permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2); // NHWC in memory, written row-major
+        var tensors = new Dictionary<string, Tensor> { ["big"] = big, ["conv.weight"] = channelsLast, ["steps"] = tensor(new long[] { 7 }) };
+        string file = temp.File("large.safetensors");
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        SafeTensors.Write(file, tensors, new Dictionary<string, string> { ["step"] = "7" });
+        long writing = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        var back = SafeTensors.Read(file);
+        long reading = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(writing < 4_000_000, $"writing allocated {writing:N0} managed bytes");
+        Assert.True(reading < 4_000_000, $"reading allocated {reading:N0} managed bytes");
+        Assert.Equal(64L * 1024 * 1024 + 8 * 16 * 5 * 7 * 4 + 8, new FileInfo(file).Length - 8 - BitConverter.ToInt64(File.ReadAllBytes(file).AsSpan(0, 8)));
+        foreach (var (k, v) in tensors) Assert.True(v.eq(back.Tensors[k]).all().item<bool>(), k);
+        Assert.Equal(channelsLast.shape, back.Tensors["conv.weight"].shape);
+
+        // Cut short, it is an error naming the file; the writer's failure leaves the old file whole and no temporary behind.
+        using (var stream = new FileStream(file, FileMode.Open)) stream.SetLength(stream.Length - 100);
+        var e = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(file));
+        Assert.Contains("large.safetensors", e.Message);
+        Assert.Contains("truncated", e.Message);
+        File.WriteAllText(temp.File("kept.txt"), "old");
+        Assert.Throws<IOException>(() => AtomicFile.Write(temp.File("kept.txt"), s => { s.Write(new byte[1000]); throw new IOException("disk full"); }));
+        Assert.Equal("old", File.ReadAllText(temp.File("kept.txt")));
+        Assert.Equal(2, Directory.GetFiles(temp.Path).Length); // large.safetensors and kept.txt
+    }
+
+    [Fact]
     public void Vgg_features_load_from_the_partial_file_and_stop_at_the_layer()
     {
         using var scope = NewDisposeScope();
