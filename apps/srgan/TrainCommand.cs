@@ -78,7 +78,7 @@ static class TrainCommand
             var cfg = parse.GetValue(config) is { } path
                 ? TrainingConfig.FromJson(File.ReadAllText(path), path)
                 : preset.TryGet(parse, out var recipe)
-                ? recipe.For(profile.Get(parse), vgg, LargestCrop(recipe, profile.Get(parse), parse.GetValue(data)))
+                ? recipe.ForData(profile.Get(parse), vgg, parse.GetValue(data))
                 : TrainingConfig.ForProfile(profile.Get(parse), modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
             if (vgg != null) cfg = cfg with { VggWeights = vgg };
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
@@ -141,10 +141,4 @@ static class TrainCommand
         });
         return command;
     }
-
-    /// <summary>The largest HR crop the profile's training images allow a preset (null for whole-image recipes, which
-    /// resize instead of cropping): no T91+BSD200 image holds keras-384's 384 px crops.</summary>
-    static int? LargestCrop(TrainingPreset preset, string profile, string? dataRoot) =>
-        preset.Recipe.Data.WholeImage ? null
-        : SrganWorkbench.Data.TrainingCrops.LargestCommonCrop(TrainingConfig.ForProfile(profile, ModelKind.Srgan).TrainSets, dataRoot, preset.Recipe.Data.Scale);
 }

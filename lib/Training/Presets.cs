@@ -73,6 +73,13 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
         return c with { Preset = Name, PresetSource = Source, Substitutions = substitutions };
     }
 
+    /// <summary><see cref="For"/> as a run trains it: the recipe's crop checked against the profile's training images
+    /// under <paramref name="dataRoot"/> (null: $SRGAN_DATA, else data/), which no T91+BSD200 image holds for keras-384.
+    /// Whole-image recipes resize instead of cropping, so nothing is read for them. The CLI and notebook 04 use this.</summary>
+    public TrainingConfig ForData(string profile, string? vggWeights = null, string? dataRoot = null) =>
+        For(profile, vggWeights, Recipe.Data.WholeImage ? null
+            : TrainingCrops.LargestCommonCrop(TrainingConfig.ForProfile(profile, ModelKind.Srgan).TrainSets, dataRoot, Recipe.Data.Scale));
+
     /// <summary>Steps for a run on <paramref name="data"/>'s batches to see as many HR pixels as <paramref name="budget"/>'s
     /// run (steps x batch x HR crop^2; at least 1, rounded up). Equal steps would give a recipe with 64 crops of 384 px
     /// 64 times the profile's pixels per step (16 x 96 px), so about 64 times the time; equal pixels give each preset about

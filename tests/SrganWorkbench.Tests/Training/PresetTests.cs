@@ -106,6 +106,9 @@ public class PresetTests
         Assert.Equal(holding(hr), crops.Files.Count);
         Assert.Throws<ArgumentException>(() => new SrganWorkbench.Data.TrainingCrops(files, keras.Data with { HrSize = 384 }));
 
+        // ForData reads the profile's training images itself, as the CLI and notebook 04 do.
+        Assert.Equal(keras.ToJson(), Presets.Keras384.ForData("ablation", dataRoot: SharedData.Root).ToJson());
+        Assert.Equal(Presets.PytorchL1Lsgan.For("ablation").ToJson(), Presets.PytorchL1Lsgan.ForData("ablation", dataRoot: "/nonexistent/data").ToJson()); // whole images: nothing read
         // Recipes whose crops fit, whole-image ones and smoke (which caps the sizes itself) are left as they are.
         foreach (var preset in new[] { Presets.TfNnReflect, Presets.KerasSlides, Presets.PytorchL1Lsgan })
             Assert.Equal(preset.For("ablation").ToJson(), preset.For("ablation", largestCrop: largest).ToJson());
