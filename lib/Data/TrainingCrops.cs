@@ -100,12 +100,15 @@ public sealed class TrainingCrops
     }
 
     /// <summary>Training crops from the image folders of the named sets under a data root.</summary>
-    public static TrainingCrops FromSets(IEnumerable<string> setNames, string? dataRoot = null, CropOptions? options = null)
+    public static TrainingCrops FromSets(IEnumerable<string> setNames, string? dataRoot = null, CropOptions? options = null) =>
+        new(FilesOf(setNames, dataRoot), options);
+
+    /// <summary>The image files of the named sets under a data root (each set's folder checked against the manifest).</summary>
+    static List<string> FilesOf(IEnumerable<string> setNames, string? dataRoot)
     {
         var manifest = DatasetManifest.Load();
         string root = DataRoot.Resolve(dataRoot);
-        var files = setNames.SelectMany(n => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, n, root))).ToList();
-        return new TrainingCrops(files, options);
+        return setNames.SelectMany(n => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, n, root))).ToList();
     }
 
     /// <summary>The largest HR crop (a multiple of <paramref name="scale"/>) that at least half of <paramref name="files"/>
@@ -121,12 +124,8 @@ public sealed class TrainingCrops
     }
 
     /// <summary><see cref="LargestCommonCrop(IEnumerable{string}, int)"/> over the named sets under a data root.</summary>
-    public static int LargestCommonCrop(IEnumerable<string> setNames, string? dataRoot, int scale)
-    {
-        var manifest = DatasetManifest.Load();
-        string root = DataRoot.Resolve(dataRoot);
-        return LargestCommonCrop(setNames.SelectMany(n => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, n, root))), scale);
-    }
+    public static int LargestCommonCrop(IEnumerable<string> setNames, string? dataRoot, int scale) =>
+        LargestCommonCrop(FilesOf(setNames, dataRoot), scale);
 
     /// <summary>Batch number <paramref name="index"/>: a pure function of (seed, index).</summary>
     public CropBatch GetBatch(long index)

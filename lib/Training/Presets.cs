@@ -45,10 +45,9 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
                 Data = c.Data with { HrSize = budget.Data.HrSize, BatchSize = budget.Data.BatchSize },
             };
         }
-        else if (largestCrop is int most && !c.Data.WholeImage && c.Data.HrSize > most - most % 16)
+        // A multiple of 16: the discriminator's flatten head halves the crop four times.
+        else if (largestCrop is int most && most - most % 16 is var hr && !c.Data.WholeImage && c.Data.HrSize > hr)
         {
-            // A multiple of 16: the discriminator's flatten head halves the crop four times.
-            int hr = most - most % 16;
             if (hr < 16) throw new ArgumentException($"Preset {Name}: the training images ({string.Join("+", c.TrainSets)}) hold no HR crop of 16 px or more.");
             substitutions.Add($"HR {c.Data.HrSize} / LR {c.Data.LrSize} crops in the original; here {hr} / {hr / c.Data.Scale}: the largest (a multiple of 16, " +
                 $"for the discriminator) that at least half the training images ({string.Join("+", c.TrainSets)}) hold; crops come only from the images that hold one");
