@@ -9,6 +9,8 @@ packages=(
   jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation
   chromium                            # renders the executed notebooks' HTML in the tests
   jupyter-notebook                    # the classic Notebook server a browser test opens notebook 01 in (Run All, Stop, Restart)
+  libtcmalloc-minimal4                # tcmalloc, which srgan, the kernel and the benchmark preload for tensor memory
+                                      # (lib/Speed/CachingAllocator.cs); the tests check it is used and changes no number
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 using SrganWorkbench.Kernel;
 using SrganWorkbench.Kernel.Protocol;
+using SrganWorkbench.Speed;
 
 // srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
 // srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
@@ -7,6 +8,8 @@ using SrganWorkbench.Kernel.Protocol;
 // srgan-kernel store NOTEBOOK...   executed copies for the repository (plotly.js from its CDN instead of embedded; each chart also as a PNG)
 // srgan-kernel dotnet-interactive setup [--tool-path DIR] [--dir KERNELS_DIR | --prefix DIR] [--packages DIR]
 //     install .NET Interactive if missing, write its .net-csharp kernelspec, patch the TorchSharp it loads
+// tcmalloc for tensor memory when it is installed: restarts this process with it preloaded (lib/Speed/CachingAllocator.cs).
+CachingAllocator.UseIfInstalled();
 var log = Console.Error;
 if (args.Length >= 1 && args[0] == "install")
 {

@@ -1,5 +1,9 @@
 using System.CommandLine;
 using SrganWorkbench.Cli;
+using SrganWorkbench.Speed;
+
+// tcmalloc for tensor memory when it is installed: restarts this process with it preloaded (lib/Speed/CachingAllocator.cs).
+CachingAllocator.UseIfInstalled();
 
 // `srgan`: the workspace's command line. Each command is a thin layer over lib/.
 var root = new RootCommand("SRGAN Workbench: reproduce Ledig et al. (CVPR 2017) 4x super-resolution.");

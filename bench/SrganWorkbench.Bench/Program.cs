@@ -1,4 +1,8 @@
 using SrganWorkbench.Bench;
+using SrganWorkbench.Speed;
+
+// The allocator the product runs with (lib/Speed/CachingAllocator.cs): tcmalloc when installed, SRGAN_ALLOCATOR=system for glibc's.
+CachingAllocator.UseIfInstalled();
 
 // Benchmarks print what they measured and the ratio that matters, with the machine they ran on.
 string name = args.Length > 0 ? args[0] : "help";

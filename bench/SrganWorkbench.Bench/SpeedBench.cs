@@ -36,6 +36,7 @@ static class SpeedBench
         torch.set_num_threads(threads);
         var device = TorchRuntime.SelectDevice("auto", Console.WriteLine);
         Console.WriteLine($"machine: {Timing.Machine()}; threads {threads}; steps {steps}; layout {(ChannelsLast.Enabled ? "channels-last" : "NCHW")}");
+        Console.WriteLine(CachingAllocator.Describe());
 
         // Inference: the product's path (InferenceGenerator, as `srgan upscale` and `srgan eval` run it), then the
         // plain module forward in eval mode; the peak resident memory of each is measured from a reset (clear_refs).
@@ -143,6 +144,7 @@ static class SpeedBench
             ours["sgemm_gflops"] = 2.0 * Math.Pow(2048, 3) / 1e9 / Timing.Median(Timing.Measure(() => { using var c = a.matmul(b); }, runs: 5));
 
         var reference = PyTorch(threads, steps);
+        var referenceTcmalloc = CachingAllocator.Library is { } tcmalloc ? PyTorch(threads, steps, tcmalloc) : null;
         double trainFlops = 3 * 16 * SRResNetForwardFlops();
         double peak = Math.Max(ours["sgemm_gflops"], reference.GetValueOrDefault("sgemm_gflops"));
         Console.WriteLine();
@@ -166,6 +168,16 @@ static class SpeedBench
         Row("SRGAN step, G + D + VGG22 (s)", ours["srgan_step_s"], reference["cl_srgan_step_s"], lowerIsBetter: true);
         Row("inference 512x512 -> 2048x2048 (output MP/s)", ours["infer_mpix_per_s"], reference["cl_infer_mpix_per_s"], lowerIsBetter: false);
         Row("inference peak resident memory (MB)", ours["infer_peak_rss_mb"], reference["cl_infer_peak_rss_mb"], lowerIsBetter: true);
+        if (referenceTcmalloc is not null)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"Against PyTorch with tcmalloc preloaded too (this workspace: {CachingAllocator.Describe()}):");
+            Console.WriteLine();
+            Console.WriteLine($"| measure | SRGAN Workbench | PyTorch {PyTorchVersion}, tcmalloc | ours vs PyTorch |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            Row("SRResNet training step, 16 x 96 px (s)", ours["srresnet_step_s"], referenceTcmalloc["srresnet_step_s"], lowerIsBetter: true);
+            Row("SRGAN step, G + D + VGG22 (s)", ours["srgan_step_s"], referenceTcmalloc["srgan_step_s"], lowerIsBetter: true);
+        }
         Console.WriteLine();
         Console.WriteLine($"Freezing D in the G step: {ours["srgan_step_unfrozen_s"]:F3} -> {ours["srgan_step_dfirst_s"]:F3} s per SRGAN step " +
                           $"({ours["srgan_step_unfrozen_s"] / ours["srgan_step_dfirst_s"]:F2}x); G step first with one D forward on SR: -> {ours["srgan_step_s"]:F3} s " +
@@ -201,12 +213,16 @@ static class SpeedBench
         return double.NaN;
     }
 
-    static Dictionary<string, double> PyTorch(int threads, int steps)
+    /// <summary>The PyTorch reference as a user runs it (glibc's malloc), or with <paramref name="preload"/> (tcmalloc)
+    /// for the training steps only: how much of the difference the allocator makes.</summary>
+    static Dictionary<string, double> PyTorch(int threads, int steps, string? preload = null)
     {
         string script = Path.Combine(DataRoot.RepositoryRoot(), "bench", "pytorch_reference.py");
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--threads", threads.ToString(), "--steps", steps.ToString(), "--channels-last" }) start.ArgumentList.Add(a);
-        Console.WriteLine("running the PyTorch reference (Debian python3-torch) ...");
+        foreach (var a in new[] { script, "--threads", threads.ToString(), "--steps", steps.ToString(), preload is null ? "--channels-last" : "--steps-only" })
+            start.ArgumentList.Add(a);
+        if (preload is not null) start.Environment["LD_PRELOAD"] = preload;
+        Console.WriteLine($"running the PyTorch reference (Debian python3-torch{(preload is null ? "" : ", tcmalloc preloaded")}) ...");
         using var p = Process.Start(start)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
