@@ -11,8 +11,9 @@ namespace SrganWorkbench.Speed;
 /// above 32 MB (its largest mmap threshold) with a fresh mmap and unmaps it on free, so each such tensor costs a page
 /// fault per 4 KB page, every step. A 16 x 64 x 96 x 96 activation (the discriminator's and VGG's first layers, the
 /// generator's last) is 37.7 MB; one SRGAN step faults in ~1.2 GB this way (~300,000 minor faults). gperftools'
-/// tcmalloc keeps freed pages and hands them out again: measured here, the SRGAN step 1.95 s -> 1.72 s and the
-/// minor faults of seven steps 2.1 M -> 0.47 M (results/bench/speed.md). It changes no number a step computes.
+/// tcmalloc keeps freed pages and hands them out again: on this 2-core machine the SRGAN step 2.14 s -> 1.71 s, the
+/// SRResNet step 0.64 -> 0.51 s, inference 0.67 -> 0.99 MP/s (results/bench/speed.md, run 16), at higher memory peaks
+/// (freed memory stays with the process). It changes no number a step computes.
 ///
 /// A process's malloc is fixed when it starts (LD_PRELOAD), so <see cref="UseIfInstalled"/>, called first thing by
 /// the executables (srgan, the kernel, the benchmark), replaces the process with itself (execve: the same pid,
