@@ -57,7 +57,7 @@ public static class CachingAllocator
         if (SystemRequested) return $"allocator: glibc malloc ({EnvironmentVariable}=system)";
         if (!OperatingSystem.IsLinux()) return "allocator: the system's malloc";
         return Library is null
-            ? "allocator: glibc malloc (install libtcmalloc-minimal4 for ~10% faster training steps: each large tensor is then not page-faulted anew)"
+            ? "allocator: glibc malloc (install libtcmalloc-minimal4 for ~1.25x faster training steps: each large tensor is then not page-faulted anew)"
             : "allocator: glibc malloc (tcmalloc is installed but did not load in this process)";
     }
 
