@@ -40,6 +40,13 @@ public static class FusedAdam
         // The kernel reads t from one tensor per parameter (PyTorch keeps a step count per parameter); ours is shared.
         using var t = tensor((float)step, device: parameters[0].device);
         var steps = Enumerable.Repeat(t, parameters.Length).ToArray();
-        Unit.Value.invoke("adam", parameters, grads, expAvgs, expAvgSqs, steps, learningRate, beta1, beta2, epsilon);
+        // Scalars this method owns, not doubles: TorchSharp 0.107 turns a double argument into a temporary Scalar and
+        // keeps only its native handle, so a garbage collection before the call can finalize it and free what the call
+        // then reads ("Expected false to be true" from c10::Scalar::toLong, seen once in CI on a notebook's training cell).
+        using var lr = learningRate.ToScalar();
+        using var b1 = beta1.ToScalar();
+        using var b2 = beta2.ToScalar();
+        using var eps = epsilon.ToScalar();
+        Unit.Value.invoke("adam", parameters, grads, expAvgs, expAvgSqs, steps, lr, b1, b2, eps);
     }
 }
