@@ -37,4 +37,8 @@ static class TestProcess
 
     /// <summary>The built srgan command, run to completion.</summary>
     public static (int Code, string Out, string Err) Srgan(params string[] args) => Run("dotnet", SrganArgs(args));
+
+    /// <summary>The built srgan command, run to completion with these environment variables added.</summary>
+    public static (int Code, string Out, string Err) SrganWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Run("dotnet", SrganArgs(args), environment);
 }

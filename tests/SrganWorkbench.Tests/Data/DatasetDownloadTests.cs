@@ -279,8 +279,7 @@ public class DatasetDownloadTests
         server.Files["benchmark.tar"] = Set5Archive("tar");
         using var temp = new SharedData.TempFolder();
         var env = new Dictionary<string, string> { ["no_proxy"] = "127.0.0.1", ["NO_PROXY"] = "127.0.0.1", ["http_proxy"] = "", ["HTTP_PROXY"] = "" };
-        var (code, stdout, stderr) = TestProcess.Run("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), "data", "download", "Set5", "--data", temp.Path, "--from", server.BaseUrl], env);
+        var (code, stdout, stderr) = TestProcess.SrganWith(env, "data", "download", "Set5", "--data", temp.Path, "--from", server.BaseUrl);
         Assert.True(code == 0, stderr + stdout);
         Assert.Contains($"downloading {server.BaseUrl}benchmark.tar (tar)", stdout);
         Assert.Contains("Set5: 5 files verified (size, sha256) and installed", stdout);
@@ -291,8 +290,7 @@ public class DatasetDownloadTests
 
         server.Files["benchmark.tar"] = Set5Archive("tar", corrupt: "head.png");
         using var other = new SharedData.TempFolder();
-        var bad = TestProcess.Run("dotnet",
-            [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), "data", "download", "Set5", "--data", other.Path, "--from", server.BaseUrl], env);
+        var bad = TestProcess.SrganWith(env, "data", "download", "Set5", "--data", other.Path, "--from", server.BaseUrl);
         Assert.Equal(2, bad.Code);
         Assert.Contains("error: Set5 from", bad.Err);
         Assert.Contains("head.png: expected sha256", bad.Err);

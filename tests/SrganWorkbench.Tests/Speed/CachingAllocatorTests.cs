@@ -8,6 +8,8 @@ namespace SrganWorkbench.Tests.Speed;
 /// installed (tests/setup-debian.sh installs it), keeps glibc's malloc when asked, and the allocator changes no number.</summary>
 public class CachingAllocatorTests
 {
+    static readonly Dictionary<string, string> Glibc = new() { [CachingAllocator.EnvironmentVariable] = "system" };
+
     [Fact]
     public void Srgan_runs_under_tcmalloc_when_installed_and_under_glibc_when_asked()
     {
@@ -17,8 +19,7 @@ public class CachingAllocatorTests
         Assert.True(code == 0, stderr);
         Assert.Contains("allocator: tcmalloc", stdout);
 
-        var system = TestProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), "device", "--device", "cpu"],
-            new Dictionary<string, string> { [CachingAllocator.EnvironmentVariable] = "system" });
+        var system = TestProcess.SrganWith(Glibc, "device", "--device", "cpu");
         Assert.True(system.Code == 0, system.Err);
         Assert.Contains("allocator: glibc malloc (SRGAN_ALLOCATOR=system)", system.Out);
     }
@@ -29,11 +30,9 @@ public class CachingAllocatorTests
         // The same smoke SRGAN run (G, D, VGG22, Adam) under tcmalloc and under glibc's malloc: checkpoints bit for bit equal.
         using var temp = new SharedData.TempFolder();
         string[] Train(string run) => ["train", "--model", "srgan", "--profile", "smoke", "--steps", "4", "--device", "cpu", "--out", run];
-        string srgan = Path.Combine(AppContext.BaseDirectory, "srgan.dll");
-        var cached = TestProcess.Run("dotnet", [srgan, .. Train(temp.File("tcmalloc"))]);
+        var cached = TestProcess.Srgan(Train(temp.File("tcmalloc")));
         Assert.True(cached.Code == 0, cached.Err);
-        var system = TestProcess.Run("dotnet", [srgan, .. Train(temp.File("glibc"))],
-            new Dictionary<string, string> { [CachingAllocator.EnvironmentVariable] = "system" });
+        var system = TestProcess.SrganWith(Glibc, Train(temp.File("glibc")));
         Assert.True(system.Code == 0, system.Err);
         using var a = Checkpoint.Read(temp.File("tcmalloc"));
         using var b = Checkpoint.Read(temp.File("glibc"));
