@@ -22,6 +22,8 @@ static class TrainCommand
         var content = new Option<string?>("--content") { Description = "Content loss: mse, l1, vgg22, vgg54, relu3_4, ..., a VGG layer optionally with :l1 (profile default otherwise)." }
             .CheckedBy(text => ContentLoss.Parse(text));
         var steps = new Option<long?>("--steps") { Description = "Override the profile's number of steps." };
+        var decayAt = new Option<long?>("--decay-at") { Description = "Step at which the learning rate drops to the profile's decayed rate (the paper's 10^5 of 2 x 10^5; profile default otherwise)." };
+        var snapshotEvery = new Option<int?>("--snapshot-every") { Description = "Keep the generator every N steps in <out>/snapshots/ to score the run's course afterwards (0: never; the default)." };
         var seed = new Option<long?>("--seed") { Description = "Random seed (default 0)." };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var config = new Option<string?>("--config") { Description = "A config.json to start from instead of a profile (it states the model, profile and content loss)." };
@@ -52,7 +54,7 @@ static class TrainCommand
 
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
-            kind, profile, output, resume, initFrom, content, steps, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
+            kind, profile, output, resume, initFrom, content, steps, decayAt, snapshotEvery, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
             pixelWeight, tvWeight, gridWeight, chromaWeight, lossShift, microBatch, ema, upsampling, icnr, order, preset, vggWeights,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
@@ -82,6 +84,8 @@ static class TrainCommand
                 : TrainingConfig.ForProfile(profile.Get(parse), modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
             if (vgg != null) cfg = cfg with { VggWeights = vgg };
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
+            if (parse.GetValue(decayAt) is { } at) cfg = cfg with { DecayAtStep = at };
+            if (parse.GetValue(snapshotEvery) is { } every) cfg = cfg with { SnapshotEvery = every };
             if (parse.GetValue(seed) is { } s) cfg = cfg with { Seed = s };
             if (parse.GetValue(contentWeight) is { } cw) cfg = cfg with { ContentWeight = cw };
             if (parse.GetValue(adversarialWeight) is { } aw) cfg = cfg with { AdversarialWeight = aw };

@@ -34,6 +34,8 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     public TrainingConfig Config { get; } = config;
     public string RunDirectory { get; } = Path.GetFullPath(runDirectory);
     public string CheckpointPath => Path.Combine(RunDirectory, Checkpoint.FileName);
+    /// <summary>Where the generator of step <paramref name="step"/> is kept when <see cref="TrainingConfig.SnapshotEvery"/> asks for it.</summary>
+    public string SnapshotPath(long step) => Path.Combine(RunDirectory, "snapshots", $"generator-step{step:D6}.safetensors");
 
     public event Action<TrainingProgress>? Progress;
     /// <summary>Raised after each periodic Set5 evaluation: (step, PSNR in dB).</summary>
@@ -96,6 +98,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
                 pace.Elapsed, pace.Remaining(step, Config.Steps)));
             if (Due(step, Config.EvalEvery)) Evaluate(models.Kept, device, step, logFile);
             if (Due(step, Config.CheckpointEvery)) Save();
+            if (Due(step, Config.SnapshotEvery)) Checkpoint.SaveGenerator(SnapshotPath(step), Config, step, models.Kept);
             if (step >= Config.Steps || cancel.IsCancellationRequested) break;
         }
 
@@ -196,7 +199,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     /// <summary>Settings that must match for a resumed run to continue the same run (the length, device and reporting may change).</summary>
     static List<string> Differences(TrainingConfig saved, TrainingConfig now)
     {
-        static string Canonical(TrainingConfig c) => (c with { Steps = 0, Device = "", LogEvery = 0, CheckpointEvery = 0, EvalEvery = 0, Profile = "" }).ToJson();
+        static string Canonical(TrainingConfig c) => (c with { Steps = 0, Device = "", LogEvery = 0, CheckpointEvery = 0, EvalEvery = 0, SnapshotEvery = 0, Profile = "" }).ToJson();
         if (Canonical(saved) == Canonical(now)) return [];
         var a = Canonical(saved).Split('\n').Select(l => l.Trim()).ToList();
         var b = Canonical(now).Split('\n').Select(l => l.Trim()).ToList();

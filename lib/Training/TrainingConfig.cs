@@ -104,6 +104,9 @@ public sealed record TrainingConfig
     public int CheckpointEvery { get; init; } = 200;
     /// <summary>Set5 PSNR every this many steps (0: never).</summary>
     public int EvalEvery { get; init; } = 500;
+    /// <summary>Keep the generator every this many steps as snapshots/generator-step{N}.safetensors (0: never), so a
+    /// run's course can be scored afterwards (<c>srgan eval --model</c>); each is the size of generator.safetensors.</summary>
+    public int SnapshotEvery { get; init; }
 
     public double LearningRateAt(long step) => DecayAtStep is { } d && step >= d ? DecayedLearningRate : LearningRate;
 
@@ -111,6 +114,8 @@ public sealed record TrainingConfig
     {
         Generator.Validate();
         if (Steps <= 0) throw new ArgumentException($"Steps must be positive, got {Steps}.");
+        if (DecayAtStep is <= 0) throw new ArgumentException($"The learning-rate decay step (--decay-at) must be positive, got {DecayAtStep}.");
+        if (SnapshotEvery < 0) throw new ArgumentException($"Snapshots (--snapshot-every) are kept every N >= 0 steps, got {SnapshotEvery}.");
         if (Data.HrSize % Generator.Scale != 0) throw new ArgumentException($"HR crop {Data.HrSize} is not divisible by the scale {Generator.Scale}.");
         if (Data.Scale != Generator.Scale) throw new ArgumentException($"Data scale {Data.Scale} differs from the generator's {Generator.Scale}.");
         // Generator.Input: the trainer maps LR crops onto its range (Trainer.Run), as ModelUpscaler does at inference.

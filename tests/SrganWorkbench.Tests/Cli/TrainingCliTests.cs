@@ -159,6 +159,28 @@ public class TrainingCliTests
     }
 
     [Fact]
+    public void Decay_and_snapshot_options_reach_the_run_config_and_reject_bad_values()
+    {
+        using var temp = new SharedData.TempFolder();
+        var run = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--steps", "2", "--decay-at", "1", "--snapshot-every", "1", "--device", "cpu", "--out", temp.File("run"));
+        Assert.True(run.Code == 0, run.Err);
+        var config = TrainingConfig.FromJson(File.ReadAllText(Path.Combine(temp.File("run"), "config.json")), "config.json");
+        Assert.Equal(1, config.DecayAtStep);
+        Assert.Equal(1, config.SnapshotEvery);
+        Assert.True(File.Exists(Path.Combine(temp.File("run"), "snapshots", "generator-step000001.safetensors")));
+        // The log shows the decayed rate from the named step on.
+        var rates = TrainingLog.Read(Path.Combine(temp.File("run"), "log.jsonl")).Where(e => e.ContainsKey("lr")).Select(e => e["lr"]).ToList();
+        Assert.Equal([config.LearningRate, config.DecayedLearningRate], rates);
+
+        var decay = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--decay-at", "0", "--out", temp.File("decay"));
+        Assert.Equal(2, decay.Code);
+        Assert.Contains("--decay-at", decay.Err);
+        var snapshots = Srgan("train", "--model", "srresnet", "--profile", "smoke", "--snapshot-every", "-5", "--out", temp.File("snapshots"));
+        Assert.Equal(2, snapshots.Code);
+        Assert.Contains("--snapshot-every", snapshots.Err);
+    }
+
+    [Fact]
     public void Upsampling_option_reaches_the_run_config_and_rejects_icnr_off_sub_pixel()
     {
         using var temp = new SharedData.TempFolder();

@@ -136,6 +136,32 @@ public class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Snapshots_keep_the_generator_of_each_nth_step_and_may_change_on_resume()
+    {
+        using var temp = new SharedData.TempFolder();
+        var config = Smoke(ModelKind.SRResNet) with { Steps = 6, CheckpointEvery = 100, SnapshotEvery = 2 };
+        using var cancel = new CancellationTokenSource();
+        var first = NewTrainer(config, temp.Path);
+        first.Progress += p => { if (p.Step == 3) cancel.Cancel(); };
+        Assert.Equal(TrainingStatus.Cancelled, first.Run(cancel: cancel.Token).Status);
+        // Resuming with snapshots every 3 steps continues the same run (how often it reports is not part of it).
+        var trainer = NewTrainer(config with { SnapshotEvery = 3 }, temp.Path);
+        Assert.Equal(TrainingStatus.Completed, trainer.Run(resume: true).Status);
+
+        var kept = Directory.GetFiles(Path.Combine(temp.Path, "snapshots")).Select(Path.GetFileName).Order().ToList();
+        Assert.Equal(["generator-step000002.safetensors", "generator-step000006.safetensors"], kept);
+        using var last = Checkpoint.Read(trainer.SnapshotPath(6));
+        using var early = Checkpoint.Read(trainer.SnapshotPath(2));
+        using var final = Checkpoint.Read(Path.Combine(temp.Path, Checkpoint.GeneratorFileName));
+        Assert.Equal(2, early.Step);
+        Assert.True(Checkpoint.IsGeneratorOnly(early));
+        Assert.Equal(final.Tensors.Keys.Order(), last.Tensors.Keys.Order());
+        foreach (var key in final.Tensors.Keys)
+            Assert.True(final.Tensors[key].eq(last.Tensors[key]).all().item<bool>(), $"{key}: the last snapshot differs from the run's generator");
+        Assert.Contains(final.Tensors.Keys, key => !final.Tensors[key].eq(early.Tensors[key]).all().item<bool>());
+    }
+
+    [Fact]
     public void Cpu_profile_weighs_a_vgg_content_loss_to_the_scale_of_mse_and_leaves_mse_alone()
     {
         var vgg = TrainingConfig.ForProfile("cpu", ModelKind.Srgan);
