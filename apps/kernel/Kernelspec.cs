@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SrganWorkbench.Data;
 using SrganWorkbench.Imaging;
 
 namespace SrganWorkbench.Kernel;
@@ -46,12 +47,13 @@ public static class Kernelspec
         return folder;
     }
 
-    /// <summary>SRGAN_DATA and SRGAN_WEIGHTS as set at install time (full paths), for a kernel's environment.</summary>
+    /// <summary>SRGAN_DATA and SRGAN_WEIGHTS as set at install time, made full paths by DataRoot's rule (relative: from
+    /// the repository root), for a kernel's environment.</summary>
     internal static JsonObject DataEnvironment()
     {
         var env = new JsonObject();
-        foreach (var variable in new[] { "SRGAN_DATA", "SRGAN_WEIGHTS" })
-            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value) env[variable] = Path.GetFullPath(value);
+        foreach (var variable in new[] { DataRoot.DataVariable, DataRoot.WeightsVariable })
+            if (DataRoot.Variable(variable) is { } value) env[variable] = value;
         return env;
     }
 

@@ -10,6 +10,8 @@ using SrganWorkbench.Speed;
 //     install .NET Interactive if missing, write its .net-csharp kernelspec, patch the TorchSharp it loads
 // tcmalloc for tensor memory when it is installed: restarts this process with it preloaded (lib/Speed/CachingAllocator.cs).
 CachingAllocator.UseIfInstalled();
+// A relative SRGAN_DATA / SRGAN_WEIGHTS means the repository root's, for this process and its children (lib/Data/DataRoot.cs).
+SrganWorkbench.Data.DataRoot.PinVariables();
 var log = Console.Error;
 if (args.Length >= 1 && args[0] == "install")
 {
@@ -42,5 +44,8 @@ if (args.Length != 1 || !File.Exists(args[0]))
     log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--prefix DIR | --dir KERNELS_DIR] | srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK... | srgan-kernel dotnet-interactive setup [--tool-path DIR]");
     return 2;
 }
+// The numerics self-check, before any cell's first backward pass (once per process; a cell that needs it waits for it):
+// one line in the kernel's log when this CPU computes some convolution wrong. Notebooks show it from their setup cell.
+_ = Task.Run(() => SrganWorkbench.NumericsCheck.Ensure(line => log.WriteLine($"srgan-kernel: {line}")));
 using var server = new KernelServer(ConnectionInfo.Read(args[0]), log);
 return server.Run();

@@ -4,6 +4,8 @@ using SrganWorkbench.Speed;
 
 // tcmalloc for tensor memory when it is installed: restarts this process with it preloaded (lib/Speed/CachingAllocator.cs).
 CachingAllocator.UseIfInstalled();
+// A relative SRGAN_DATA / SRGAN_WEIGHTS means the repository root's, for this process and its children (lib/Data/DataRoot.cs).
+SrganWorkbench.Data.DataRoot.PinVariables();
 
 // `srgan`: the workspace's command line. Each command is a thin layer over lib/.
 var root = new RootCommand("SRGAN Workbench: reproduce Ledig et al. (CVPR 2017) 4x super-resolution.");

@@ -3,6 +3,8 @@ using SrganWorkbench.Speed;
 
 // The allocator the product runs with (lib/Speed/CachingAllocator.cs): tcmalloc when installed, SRGAN_ALLOCATOR=system for glibc's.
 CachingAllocator.UseIfInstalled();
+// A relative SRGAN_DATA / SRGAN_WEIGHTS means the repository root's, for this process and its children (lib/Data/DataRoot.cs).
+SrganWorkbench.Data.DataRoot.PinVariables();
 
 // Benchmarks print what they measured and the ratio that matters, with the machine they ran on.
 string name = args.Length > 0 ? args[0] : "help";

@@ -32,11 +32,13 @@ static class SpeedBench
     {
         int steps = args.SkipWhile(a => a != "--steps").Skip(1).Select(int.Parse).FirstOrDefault(5);
         int threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(Environment.ProcessorCount);
-        if (args.Contains("--nchw")) ChannelsLast.Enabled = false; // the layout before channels-last, for comparison
+        if (args.Contains("--nchw")) ChannelsLast.Requested = false; // the layout before channels-last, for comparison
         torch.set_num_threads(threads);
         var device = TorchRuntime.SelectDevice("auto", Console.WriteLine);
         Console.WriteLine($"machine: {Timing.Machine()}; threads {threads}; steps {steps}; layout {(ChannelsLast.Enabled ? "channels-last" : "NCHW")}");
         Console.WriteLine(CachingAllocator.Describe());
+        Console.WriteLine($"cpu: {CpuInfo.Model}; libtorch CPU capability {CpuInfo.TorchCapability}");
+        Console.WriteLine(NumericsCheck.Result.Summary); // --nchw is refused (the layout line says channels-last) where NCHW is wrong
 
         // Inference: the product's path (InferenceGenerator, as `srgan upscale` and `srgan eval` run it), then the
         // plain module forward in eval mode; the peak resident memory of each is measured from a reset (clear_refs).

@@ -4,6 +4,11 @@ namespace SrganWorkbench.Data;
 /// Where datasets and weights live. Data: <c>SRGAN_DATA</c>, else the repository's <c>data/</c>.
 /// Weights: <c>SRGAN_WEIGHTS</c>, else <c>weights/</c> beside <c>data/</c>'s parent. Each set
 /// sits in <c>&lt;root&gt;/&lt;name&gt;/HR/</c> as the manifest in <c>data/datasets.json</c> describes.
+///
+/// One rule for the variables: a relative <c>SRGAN_DATA</c> or <c>SRGAN_WEIGHTS</c> is read from the repository root
+/// (README's <c>export SRGAN_DATA=../shared/data</c> is typed there), whatever folder a program, a test or a notebook
+/// runs in; outside a repository, from the current folder. A folder given on a command line (<c>--data</c>, <c>--out</c>)
+/// is read from the current folder, as any command's arguments are.
 /// </summary>
 public static class DataRoot
 {
@@ -13,17 +18,35 @@ public static class DataRoot
     /// <summary>The data root: the explicit one, else SRGAN_DATA, else &lt;repo&gt;/data.</summary>
     public static string Resolve(string? explicitRoot = null)
     {
-        string? root = explicitRoot ?? Environment.GetEnvironmentVariable(DataVariable);
-        if (!string.IsNullOrWhiteSpace(root)) return Path.GetFullPath(root);
-        return Path.Combine(RepositoryRoot(), "data");
+        if (!string.IsNullOrWhiteSpace(explicitRoot)) return Path.GetFullPath(explicitRoot);
+        return Variable(DataVariable) ?? Path.Combine(RepositoryRoot(), "data");
     }
 
     /// <summary>The weights root: the explicit one, else SRGAN_WEIGHTS, else a 'weights' folder beside the data root.</summary>
     public static string ResolveWeights(string? explicitRoot = null)
     {
-        string? root = explicitRoot ?? Environment.GetEnvironmentVariable(WeightsVariable);
-        if (!string.IsNullOrWhiteSpace(root)) return Path.GetFullPath(root);
-        return Path.Combine(Path.GetDirectoryName(Resolve().TrimEnd(Path.DirectorySeparatorChar))!, "weights");
+        if (!string.IsNullOrWhiteSpace(explicitRoot)) return Path.GetFullPath(explicitRoot);
+        return Variable(WeightsVariable) ?? Path.Combine(Path.GetDirectoryName(Resolve().TrimEnd(Path.DirectorySeparatorChar))!, "weights");
+    }
+
+    /// <summary>A folder variable (<c>SRGAN_DATA</c>, <c>SRGAN_WEIGHTS</c>) as a full path by the class's rule: absolute as
+    /// given, relative from the repository root (from the current folder outside one); null when unset or blank.</summary>
+    public static string? Variable(string name)
+    {
+        string? value = Environment.GetEnvironmentVariable(name);
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        if (Path.IsPathRooted(value)) return Path.GetFullPath(value);
+        try { return Path.GetFullPath(Path.Combine(RepositoryRoot(), value)); }
+        catch (DirectoryNotFoundException) { return Path.GetFullPath(value); }
+    }
+
+    /// <summary>Rewrites SRGAN_DATA and SRGAN_WEIGHTS, when set, as the full paths the rule gives, for this process and
+    /// those it starts: a notebook cell or a child that reads the variable itself sees the same folder as the library.
+    /// The programs (srgan, the kernel, the rating site, the benchmark) call it first.</summary>
+    public static void PinVariables()
+    {
+        foreach (var name in new[] { DataVariable, WeightsVariable })
+            if (Variable(name) is { } full) Environment.SetEnvironmentVariable(name, full);
     }
 
     /// <summary>The repository's manifest file (data/datasets.json).</summary>

@@ -48,7 +48,6 @@ public sealed class InferenceGenerator : IDisposable
         _copy.load_state_dict(model.state_dict());
         foreach (var p in _copy.parameters()) p.requires_grad = false;
         _copy.eval();
-        ChannelsLast.Apply(_copy);
 
         using (no_grad())
         using (NewDisposeScope()) // temporaries; what the generator keeps is detached from it (Keep)

@@ -1,4 +1,5 @@
 using SrganWorkbench.Imaging;
+using SrganWorkbench.Speed;
 using static TorchSharp.torch;
 
 namespace SrganWorkbench.Losses;
@@ -19,7 +20,8 @@ public static class ChromaLoss
         var rows = ColorSpace.ChromaRows;
         using var weight = tensor(new float[] { (float)rows[0, 0], (float)rows[0, 1], (float)rows[0, 2], (float)rows[1, 0], (float)rows[1, 1], (float)rows[1, 2] },
             [2, 3, 1, 1], dtype: sr.dtype, device: sr.device);
-        var chroma = nn.functional.conv2d(sr.sub(hr), weight); // [n, 2, h, w]: Cb and Cr of the residual
+        // [n, 2, h, w]: Cb and Cr of the residual, channels-last (2 output channels: wrong gradients NCHW on some CPUs, ChannelsLast.cs)
+        var chroma = nn.functional.conv2d(ChannelsLast.Of(sr.sub(hr)), weight);
         return chroma.square().mean().MoveToOuterDisposeScope();
     }
 }

@@ -88,6 +88,7 @@ public sealed class Lpips : Module<Tensor, Tensor, Tensor>
         lin3 = new(Channels[3]);
         lin4 = new(Channels[4]);
         RegisterComponents();
+        ChannelsLast.Apply(this); // the layout libtorch computes right on every CPU (lib/Speed/ChannelsLast.cs); values unchanged
         foreach (var p in parameters()) p.requires_grad = false;
         eval();
     }
@@ -110,7 +111,6 @@ public sealed class Lpips : Module<Tensor, Tensor, Tensor>
         try
         {
             StateDict.Load(model, file.Tensors, path);
-            ChannelsLast.Apply(model);
         }
         catch
         {

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using SrganWorkbench.Speed;
 
 namespace SrganWorkbench.Models;
 
@@ -68,6 +69,7 @@ public sealed class Discriminator : Module<Tensor, Tensor>
             ("1", LeakyReLU(Options.LeakySlope)),
             ("2", Linear(Options.DenseWidth, 1)));
         RegisterComponents();
+        ChannelsLast.Apply(this); // the layout libtorch computes right on every CPU (lib/Speed/ChannelsLast.cs); values unchanged
     }
 
     /// <summary>Logits, one per image (N).</summary>

@@ -2,6 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using SrganWorkbench.Speed;
 
 namespace SrganWorkbench.Models;
 
@@ -16,7 +17,9 @@ namespace SrganWorkbench.Models;
 /// This class is the paper's network and nothing else. The faster forms that training and inference
 /// run (channels-last, the output conv fused with the last sub-pixel stage, batch norm folded, the
 /// tail in row bands) are derived from an instance of it in <c>lib/Speed</c> and <c>lib/Inference</c>,
-/// and tests check they compute the same outputs and gradients.
+/// and tests check they compute the same outputs and gradients. Its weights are laid out channels-last
+/// (<see cref="ChannelsLast"/>): the same values, and the one layout in which libtorch 2.10 computes right gradients
+/// on every CPU.
 ///
 /// Submodules are named as a PyTorch port would name them, so state dicts map one to one:
 /// <c>conv_input, prelu_input, blocks.{i}.{conv1,bn1,prelu,conv2,bn2}, conv_mid, bn_mid|prelu_mid,
@@ -52,6 +55,7 @@ public sealed class SRResNet : Module<Tensor, Tensor>
         else if (Options.BatchNorm) bn_mid = BatchNorm2d(c, momentum: Options.BatchNormMomentum);
 
         RegisterComponents();
+        ChannelsLast.Apply(this); // the layout libtorch computes right on every CPU (lib/Speed/ChannelsLast.cs); values unchanged
     }
 
     /// <summary>HR from LR, as Fig. 4 draws it.</summary>

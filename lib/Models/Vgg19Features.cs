@@ -5,6 +5,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using SrganWorkbench.Speed;
 
 namespace SrganWorkbench.Models;
 
@@ -76,6 +77,7 @@ public sealed partial class Vgg19Features : Module<Tensor, Tensor>
             ? (new[] { 123.68f / 255, 116.779f / 255, 103.939f / 255 }, new[] { 255f, 255f, 255f })
             : (new[] { 0.485f, 0.456f, 0.406f }, new[] { 1 / 0.229f, 1 / 0.224f, 1 / 0.225f });
         RegisterComponents();
+        ChannelsLast.Apply(this); // the layout libtorch computes right on every CPU (lib/Speed/ChannelsLast.cs); values unchanged
         foreach (var p in parameters()) p.requires_grad = false;
         eval();
     }

@@ -10,23 +10,18 @@ namespace SrganWorkbench.Speed;
 /// The form of an <see cref="SRResNet"/> that training runs: the same parameters (it holds the model,
 /// not a copy), the same function and the same gradients (to float rounding; tested), faster on a CPU:
 /// <list type="bullet">
-/// <item>channels-last weights and activations (<see cref="ChannelsLast"/>, oneDNN's native layout: ~1.4x per step);</item>
+/// <item>channels-last activations from the first layer on (<see cref="ChannelsLast"/>, oneDNN's native layout: ~1.4x per
+/// step; the model's weights already are);</item>
 /// <item>the last sub-pixel stage and the 9x9 output convolution as one 5x5 convolution before PixelShuffle
 /// (<see cref="SubPixelFusion"/>: ~3x faster for that layer), when upsampling is sub-pixel, padding zero and the
 /// output conv 9x9 (the paper's; a peer's 1x1 output conv is cheap as it is).</item>
 /// </list>
-/// Making one re-lays the model's 4-D weights channels-last in place (their values do not change), so make
-/// it before an optimiser's state is created from the parameters.
 /// </summary>
 public sealed class FastGenerator
 {
     public SRResNet Model { get; }
 
-    public FastGenerator(SRResNet model)
-    {
-        Model = model;
-        ChannelsLast.Apply(model);
-    }
+    public FastGenerator(SRResNet model) => Model = model;
 
     /// <summary>Whether the output conv is fused with the last sub-pixel stage (sub-pixel upsampling, zero padding, 9x9 output conv).</summary>
     public bool FusesOutput => Fuses(Model.Options);

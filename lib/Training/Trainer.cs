@@ -48,6 +48,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         Config.Validate();
         CheckFolder(resume);
         var device = TorchRuntime.SelectDevice(Config.Device, _log);
+        NumericsCheck.Ensure(_log); // before the first backward pass: one line when this CPU computes some convolution wrong
         using var models = RunState.Create(Config, device);
         long start = resume ? Restore(models) : 0;
         if (!resume && Config.InitFrom != null) InitialiseGenerator(models.Generator);
@@ -236,14 +237,13 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             ModelInit.Reset(g, config.Seed);
             if (config.Icnr) ModelInit.Icnr(g, config.Seed + 3);
             g.to(device);
-            var fast = new FastGenerator(g); // re-lays G's weights channels-last: before Adam's state is made like them
+            var fast = new FastGenerator(g);
             Discriminator? d = null;
             if (config.Kind == ModelKind.Srgan)
             {
                 d = new Discriminator(config.Discriminator);
                 ModelInit.Reset(d, config.Seed + 1);
                 d.to(device);
-                ChannelsLast.Apply(d);
             }
             var random = new Generator((ulong)(config.Seed + 2));
             return new RunState

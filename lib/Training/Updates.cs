@@ -262,7 +262,6 @@ public sealed class ContentTerm(ContentLoss loss, VggContentLoss? vgg)
     {
         if (!loss.IsVgg) return new ContentTerm(loss, null);
         var vgg = Vgg19Features.Load(loss.VggLayer!, vggWeights ?? Vgg19Features.DefaultWeightsPath()).to(device);
-        ChannelsLast.Apply(vgg);
         return new ContentTerm(loss, new VggContentLoss(vgg, loss.Criterion));
     }
 

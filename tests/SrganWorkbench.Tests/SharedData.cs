@@ -3,7 +3,8 @@ using SrganWorkbench.Data;
 namespace SrganWorkbench.Tests;
 
 /// <summary>
-/// The real datasets the tests use: SRGAN_DATA, else ../shared/data beside the repository.
+/// The real datasets the tests use: SRGAN_DATA (relative: from the repository root, DataRoot's rule), else
+/// ../shared/data beside the repository.
 /// Tests that need them fail (they do not skip) when neither exists, with this message.
 /// </summary>
 static class SharedData
@@ -12,8 +13,8 @@ static class SharedData
 
     static string Find()
     {
-        string? env = Environment.GetEnvironmentVariable(DataRoot.DataVariable);
-        if (!string.IsNullOrWhiteSpace(env) && Directory.Exists(env)) return Path.GetFullPath(env);
+        string? env = DataRoot.Variable(DataRoot.DataVariable);
+        if (env != null && Directory.Exists(env)) return env;
         string beside = Path.GetFullPath(Path.Combine(DataRoot.RepositoryRoot(), "..", "shared", "data"));
         if (Directory.Exists(beside)) return beside;
         throw new InvalidOperationException(

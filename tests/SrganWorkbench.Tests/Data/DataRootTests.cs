@@ -5,6 +5,50 @@ namespace SrganWorkbench.Tests.Data;
 
 public class DataRootTests
 {
+    /// <summary>One rule for SRGAN_DATA and SRGAN_WEIGHTS: absolute as given, relative from the repository root, blank
+    /// as unset. (A variable of this test's own name: the process's real ones are left alone for the tests beside it.)</summary>
+    [Fact]
+    public void A_relative_folder_variable_is_read_from_the_repository_root()
+    {
+        string name = "SRGAN_TEST_FOLDER_" + Guid.NewGuid().ToString("N");
+        string repo = DataRoot.RepositoryRoot();
+        try
+        {
+            Environment.SetEnvironmentVariable(name, "../shared/weights");
+            Assert.Equal(Path.GetFullPath(Path.Combine(repo, "..", "shared", "weights")), DataRoot.Variable(name));
+            Environment.SetEnvironmentVariable(name, "/somewhere/else");
+            Assert.Equal("/somewhere/else", DataRoot.Variable(name));
+            Environment.SetEnvironmentVariable(name, "  ");
+            Assert.Null(DataRoot.Variable(name));
+        }
+        finally { Environment.SetEnvironmentVariable(name, null); }
+        Assert.Null(DataRoot.Variable(name));
+    }
+
+    /// <summary>README's set-up block as typed: relative SRGAN_DATA and SRGAN_WEIGHTS, then a command run from another
+    /// folder (notebooks/, where a kernel runs) finds the data and the LPIPS weights through them.</summary>
+    [Fact]
+    public void Readmes_relative_variables_work_from_any_folder_of_the_repository()
+    {
+        using var temp = new SharedData.TempFolder();
+        string repo = DataRoot.RepositoryRoot();
+        string data = Path.GetRelativePath(repo, SharedData.Root), weights = Path.GetRelativePath(repo, Path.Combine(SharedData.Root, "..", "weights"));
+        Assert.False(Path.IsPathRooted(data));
+        var start = TestProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), "eval", "--method", "bicubic", "--sets", "Set5",
+            "--no-niqe", "--no-periodic", "--out", temp.Path], new Dictionary<string, string> { [DataRoot.DataVariable] = data, [DataRoot.WeightsVariable] = weights });
+        start.WorkingDirectory = Path.Combine(repo, "notebooks");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(120_000), "srgan eval did not finish in 2 minutes");
+        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr.Result}");
+        var lines = File.ReadAllLines(Path.Combine(temp.Path, "summary.csv"));
+        var header = lines[0].Split(',').ToList();
+        var row = lines.Select(l => l.Split(',')).Single(r => r[0] == "Set5");
+        double lpips = double.Parse(row[header.IndexOf("lpips")], System.Globalization.CultureInfo.InvariantCulture); // the weights were found
+        Assert.InRange(lpips, 0.01, 1);
+    }
+
     [Fact]
     public void A_path_inside_the_repository_is_recorded_relative_to_it_and_read_back()
     {
