@@ -9,9 +9,10 @@ namespace SrganWorkbench.Tests;
 /// </summary>
 static class TestProcess
 {
-    public static ProcessStartInfo Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    public static ProcessStartInfo Start(string file, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null)
     {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataRoot.RepositoryRoot() };
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? DataRoot.RepositoryRoot() };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment[DataRoot.DataVariable] = SharedData.Root;
         start.Environment[DataRoot.WeightsVariable] = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights"));
@@ -20,9 +21,9 @@ static class TestProcess
     }
 
     public static (int Code, string Out, string Err) Run(string file, IEnumerable<string> args,
-        IReadOnlyDictionary<string, string>? environment = null, int timeoutMs = 300_000)
+        IReadOnlyDictionary<string, string>? environment = null, int timeoutMs = 300_000, string? workingDirectory = null)
     {
-        var start = Start(file, args, environment);
+        var start = Start(file, args, environment, workingDirectory);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
@@ -30,7 +31,7 @@ static class TestProcess
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
-    static string[] SrganArgs(string[] args) => [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), .. args];
+    internal static string[] SrganArgs(string[] args) => [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), .. args];
 
     /// <summary>The built srgan command, started (for tests that kill it).</summary>
     public static ProcessStartInfo SrganStart(params string[] args) => Start("dotnet", SrganArgs(args));

@@ -34,14 +34,9 @@ public class DataRootTests
         string repo = DataRoot.RepositoryRoot();
         string data = Path.GetRelativePath(repo, SharedData.Root), weights = Path.GetRelativePath(repo, Path.Combine(SharedData.Root, "..", "weights"));
         Assert.False(Path.IsPathRooted(data));
-        var start = TestProcess.Start("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan.dll"), "eval", "--method", "bicubic", "--sets", "Set5",
-            "--no-niqe", "--no-periodic", "--out", temp.Path], new Dictionary<string, string> { [DataRoot.DataVariable] = data, [DataRoot.WeightsVariable] = weights });
-        start.WorkingDirectory = Path.Combine(repo, "notebooks");
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(120_000), "srgan eval did not finish in 2 minutes");
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {stderr.Result}");
+        var (code, _, stderr) = TestProcess.Run("dotnet", TestProcess.SrganArgs(["eval", "--method", "bicubic", "--sets", "Set5", "--no-niqe", "--no-periodic", "--out", temp.Path]),
+            new Dictionary<string, string> { [DataRoot.DataVariable] = data, [DataRoot.WeightsVariable] = weights }, workingDirectory: Path.Combine(repo, "notebooks"));
+        Assert.True(code == 0, $"exit {code}: {stderr}");
         var lines = File.ReadAllLines(Path.Combine(temp.Path, "summary.csv"));
         var header = lines[0].Split(',').ToList();
         var row = lines.Select(l => l.Split(',')).Single(r => r[0] == "Set5");

@@ -52,19 +52,25 @@ static class Float64Reference
     /// </summary>
     public static double AssertClose(string what, IReadOnlyDictionary<string, Tensor> actual, IReadOnlyDictionary<string, Tensor> reference)
     {
+        var errors = Errors(what, actual, reference);
+        foreach (var (name, error) in errors)
+            Assert.True(error <= Tolerance, $"{what}: gradient of {name} is {error:E2} from float64's (relative; bound {Tolerance:E0})");
+        return errors.Values.Max();
+    }
+
+    /// <summary>Each named gradient's error against the reference, measured as <see cref="AssertClose"/> says (NaN: infinite).</summary>
+    public static Dictionary<string, double> Errors(string what, IReadOnlyDictionary<string, Tensor> actual, IReadOnlyDictionary<string, Tensor> reference)
+    {
         Assert.Equal(reference.Keys.Order(), actual.Keys.Order());
         double largest = reference.Values.Max(g => g.abs().max().item<double>());
         Assert.True(largest > 0, $"{what}: no parameter got a gradient in the reference");
-        double worst = 0;
-        foreach (var (name, expected) in reference)
+        return reference.ToDictionary(kv => kv.Key, kv =>
         {
-            double own = expected.abs().max().item<double>();
+            double own = kv.Value.abs().max().item<double>();
             double error = own >= 1e-6 * largest
-                ? RelativeError(actual[name], expected)
-                : actual[name].to(float64).sub(expected).abs().max().item<double>() / largest;
-            Assert.True(error <= Tolerance, $"{what}: gradient of {name} is {error:E2} from float64's (relative; bound {Tolerance:E0})");
-            worst = Math.Max(worst, error);
-        }
-        return worst;
+                ? RelativeError(actual[kv.Key], kv.Value)
+                : actual[kv.Key].to(float64).sub(kv.Value).abs().max().item<double>() / largest;
+            return double.IsNaN(error) ? double.PositiveInfinity : error;
+        });
     }
 }
