@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SrganWorkbench.Imaging;
 using SrganWorkbench.Mos;
 
 namespace SrganWorkbench.Mos.Site;
@@ -29,6 +30,7 @@ public sealed partial class MosServer
     readonly Study _study;
     readonly RatingStore _store;
     readonly Dictionary<string, StudyItem> _items;
+    readonly Dictionary<string, byte[]> _images;
     readonly string _folder;
     public string AdminToken { get; }
     public RatingStore Store => _store;
@@ -39,9 +41,42 @@ public sealed partial class MosServer
         _study = Study.Load(_folder);
         _store = new RatingStore(options.Database ?? Path.Combine(_folder, "ratings.db"));
         _items = _study.Items.ToDictionary(i => i.Id);
+        _images = _study.Items.ToDictionary(i => i.Id, i => Served(_study.ImagePath(_folder, i.Id), i));
         AdminToken = options.AdminToken ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         _adminSession = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
     }
+
+    /// <summary>
+    /// An item's image as the site sends it, made once when the study loads: decoded (a broken or empty file stops the
+    /// server with one line naming it), checked against the manifest's size, and re-encoded as an uncompressed PNG, so
+    /// that its length depends on its size alone. A compressed file's length tells a blurry method from a sharp one,
+    /// and a repeat from a new image; served from memory, no response carries a file time either.
+    /// </summary>
+    static byte[] Served(string path, StudyItem item)
+    {
+        RgbImage image;
+        try { image = SrganWorkbench.Imaging.ImageFile.Read(path); }
+        catch (Exception e) when (e is ImageFileException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a readable image ({e.Message}); rebuild the study.", e);
+        }
+        if (image.Width != item.Width || image.Height != item.Height)
+            throw new InvalidDataException($"{path}: {image.Width}x{image.Height} pixels, but study.json says {item.Width}x{item.Height}; rebuild the study.");
+        return PngEncoder.EncodeStored(image.Width, image.Height, image.Pixels);
+    }
+
+    /// <summary>The headers every response carries (one middleware): no caching (a shared computer's next user sees
+    /// nothing of the last one's), no framing (a framing page could press the score buttons), no MIME sniffing, no
+    /// referrer, and a content security policy that runs only the rating page's own script.</summary>
+    static readonly (string Name, string Value)[] SecurityHeaders =
+    [
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "no-referrer"),
+        ("Content-Security-Policy", "default-src 'none'; script-src " + RatingPage.ScriptHash + "; style-src 'unsafe-inline'; img-src 'self'; " +
+                                    "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+    ];
 
     /// <summary>The admin cookie's name; its value is a random per-process session id (not the token itself),
     /// HttpOnly and SameSite=Strict, set by the login form.</summary>
@@ -90,6 +125,11 @@ public sealed partial class MosServer
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         var app = builder.Build();
+        app.Use(async (http, next) =>
+        {
+            foreach (var (name, value) in SecurityHeaders) http.Response.Headers[name] = value;
+            await next(http);
+        });
 
         app.MapGet("/", () => Results.Content(RatingPage.Html, "text/html; charset=utf-8"));
         app.MapPost("/api/session", async (HttpRequest request) =>
@@ -134,8 +174,8 @@ public sealed partial class MosServer
         app.MapGet("/img/{file}", (string file) =>
         {
             var m = ImageFile().Match(file);
-            if (!m.Success || !_items.ContainsKey(m.Groups[1].Value)) return Error(404, "no such image");
-            return Results.File(_study.ImagePath(_folder, m.Groups[1].Value), "image/png");
+            if (!m.Success || !_images.TryGetValue(m.Groups[1].Value, out var png)) return Error(404, "no such image");
+            return Results.Bytes(png, "image/png"); // no Last-Modified, no ETag: nothing of when or in which order it was made
         });
         app.MapGet("/admin", (HttpContext http) =>
         {

@@ -3,6 +3,16 @@ namespace SrganWorkbench.Mos.Site;
 /// <summary>The rater's single page: sign in, calibration, one image at a time, buttons or keys 1-5.</summary>
 static class RatingPage
 {
+    /// <summary>The page's one script as a content-security-policy source ('sha256-...'): the only script the site runs.</summary>
+    public static string ScriptHash { get; } = Hash();
+
+    static string Hash()
+    {
+        int start = Html.IndexOf("<script>", StringComparison.Ordinal) + "<script>".Length, end = Html.IndexOf("</script>", StringComparison.Ordinal);
+        var digest = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Html[start..end]));
+        return $"'sha256-{Convert.ToBase64String(digest)}'";
+    }
+
     public const string Html = """
 <!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Image quality study</title>

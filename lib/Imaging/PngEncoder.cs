@@ -44,6 +44,49 @@ public static class PngEncoder
             }
         }
 
+        return Assemble(width, height, bitDepth, raw.GetBuffer().AsSpan(0, (int)raw.Length));
+    }
+
+    /// <summary>
+    /// 8-bit RGB without compression (no row filter, deflate's stored blocks): a file whose size depends on the width and
+    /// height alone, not on what the picture shows. The rating site serves images this way, so that a response's length
+    /// cannot tell a rater which method made the image (a compressed blurry image is smaller than a sharp one).
+    /// </summary>
+    public static byte[] EncodeStored(int width, int height, ReadOnlySpan<byte> samples)
+    {
+        int stride = 3 * width;
+        if (samples.Length != stride * height)
+            throw new ArgumentException($"Expected {stride * height} bytes for {width}x{height} RGB at 8 bits, got {samples.Length}.");
+        var rows = new byte[(stride + 1) * height]; // each row: filter type 0 (none), then its samples
+        for (int y = 0; y < height; y++) samples.Slice(y * stride, stride).CopyTo(rows.AsSpan(y * (stride + 1) + 1));
+        var zlib = new MemoryStream();
+        zlib.WriteByte(0x78); zlib.WriteByte(0x01); // zlib header: deflate, 32 KB window, no dictionary
+        const int MaxStored = 65535; // a stored block holds at most this many bytes
+        Span<byte> field = stackalloc byte[4];
+        for (int offset = 0; offset < rows.Length; offset += MaxStored)
+        {
+            int length = Math.Min(MaxStored, rows.Length - offset);
+            zlib.WriteByte(offset + length == rows.Length ? (byte)1 : (byte)0); // BFINAL on the last block; BTYPE 00 (stored)
+            BinaryPrimitives.WriteUInt16LittleEndian(field, (ushort)length);
+            BinaryPrimitives.WriteUInt16LittleEndian(field[2..], (ushort)~length);
+            zlib.Write(field);
+            zlib.Write(rows, offset, length);
+        }
+        BinaryPrimitives.WriteUInt32BigEndian(field, Adler32(rows));
+        zlib.Write(field);
+        return Assemble(width, height, 8, zlib.GetBuffer().AsSpan(0, (int)zlib.Length));
+    }
+
+    static uint Adler32(ReadOnlySpan<byte> data)
+    {
+        uint a = 1, b = 0;
+        foreach (byte d in data) { a = (a + d) % 65521; b = (b + a) % 65521; }
+        return (b << 16) | a;
+    }
+
+    /// <summary>Signature, IHDR (truecolour), one IDAT holding <paramref name="idat"/>, IEND.</summary>
+    static byte[] Assemble(int width, int height, int bitDepth, ReadOnlySpan<byte> idat)
+    {
         var png = new MemoryStream();
         png.Write(Signature);
         Span<byte> ihdr = stackalloc byte[13];
@@ -55,7 +98,7 @@ public static class PngEncoder
         ihdr[11] = 0; // adaptive filtering
         ihdr[12] = 0; // no interlace
         WriteChunk(png, "IHDR", ihdr);
-        WriteChunk(png, "IDAT", raw.GetBuffer().AsSpan(0, (int)raw.Length));
+        WriteChunk(png, "IDAT", idat);
         WriteChunk(png, "IEND", []);
         return png.ToArray();
     }

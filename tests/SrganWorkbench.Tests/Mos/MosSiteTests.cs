@@ -361,6 +361,88 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         Assert.Equal(2000, all.Select(r => (r.Rater, r.Item)).Distinct().Count());
     }
 
+    /// <summary>Blindness over HTTP: every image of one size is sent with the same length and the same headers, whatever
+    /// method made it and whether it is a repeat; no file time, no ETag, nothing cached. (Served as the files were, a
+    /// compressed PNG's length ranked the methods for an image: nearest 49,847 B, bicubic 246,129 B, HR 375,371 B.)</summary>
+    [Fact]
+    public async Task Image_responses_tell_nothing_of_the_method_or_a_repeat()
+    {
+        using var temp = new SharedData.TempFolder();
+        await using var site = await Start(studies.Copy(studies.Small, temp));
+        var study = Study.Load(site.Folder);
+        var responses = new List<(StudyItem Item, long Length, string Headers, byte[] Body)>();
+        foreach (var item in study.Items)
+        {
+            using var r = await site.Http.GetAsync($"/img/{item.Id}.png");
+            Assert.Equal(HttpStatusCode.OK, r.StatusCode);
+            var headers = r.Headers.Concat(r.Content.Headers).Where(h => h.Key != "Date") // the request's own time
+                .OrderBy(h => h.Key).Select(h => $"{h.Key}: {string.Join(",", h.Value)}");
+            Assert.DoesNotContain(headers, h => h.StartsWith("Last-Modified") || h.StartsWith("ETag"));
+            var body = await r.Content.ReadAsByteArrayAsync();
+            responses.Add((item, body.Length, string.Join("\n", headers.Where(h => !h.StartsWith("Content-Length"))), body));
+        }
+        foreach (var size in responses.GroupBy(r => (r.Item.Width, r.Item.Height)))
+        {
+            var methods = size.Select(r => r.Item.Method).Distinct().ToList();
+            output.WriteLine($"{size.Key.Width}x{size.Key.Height}: {size.Count()} responses ({string.Join(", ", methods)}), lengths {string.Join(", ", size.Select(r => r.Length).Distinct())}");
+            Assert.Single(size.Select(r => r.Length).Distinct());
+            Assert.Single(size.Select(r => r.Headers).Distinct());
+        }
+        Assert.Contains(responses.GroupBy(r => (r.Item.Width, r.Item.Height)), g => g.Select(r => r.Item.Method).Distinct().Count() > 2);
+        Assert.All(responses, r => Assert.Contains("Cache-Control: no-store", r.Headers));
+        // The pixels are the study's own: each response decodes to its file's image.
+        foreach (var (item, _, _, body) in responses.Take(4))
+        {
+            string served = temp.File(item.Id + "-served.png");
+            File.WriteAllBytes(served, body);
+            Assert.Equal(SrganWorkbench.Imaging.ImageFile.Read(study.ImagePath(site.Folder, item.Id)).Pixels, SrganWorkbench.Imaging.ImageFile.Read(served).Pixels);
+        }
+    }
+
+    /// <summary>One middleware gives every response the same security headers: pages, API answers, errors, images.</summary>
+    [Fact]
+    public async Task Every_response_carries_the_security_headers()
+    {
+        using var temp = new SharedData.TempFolder();
+        await using var site = await Start(studies.Copy(studies.Small, temp));
+        var item = Study.Load(site.Folder).Items[0];
+        foreach (var path in new[] { "/", $"/img/{item.Id}.png", "/img/nothing.png", "/api/next?rater=r1", "/admin" })
+        {
+            using var r = await site.Http.GetAsync(path);
+            string Header(string name) => r.Headers.TryGetValues(name, out var v) ? string.Join(",", v) : "";
+            Assert.Equal("no-store", Header("Cache-Control"));
+            Assert.Equal("nosniff", Header("X-Content-Type-Options"));
+            Assert.Equal("DENY", Header("X-Frame-Options"));
+            Assert.Equal("no-referrer", Header("Referrer-Policy"));
+            string csp = Header("Content-Security-Policy");
+            Assert.Contains("frame-ancestors 'none'", csp);
+            Assert.Contains("default-src 'none'", csp);
+            // Scripts: the rating page's own, by its hash; nothing inline else, nothing from elsewhere.
+            Assert.Matches("^script-src 'sha256-[A-Za-z0-9+/]+=*'$", csp.Split("; ").Single(d => d.StartsWith("script-src")));
+        }
+    }
+
+    /// <summary>An image that does not decode (here: empty), or whose size is not the manifest's, stops the server at
+    /// load with one line naming the file; it is never served or rated.</summary>
+    [Fact]
+    public void Broken_images_are_refused_when_the_study_loads()
+    {
+        using var temp = new SharedData.TempFolder();
+        string empty = studies.Copy(studies.Small, temp);
+        string victim = Directory.GetFiles(Path.Combine(empty, Study.ImagesFolder)).First();
+        File.WriteAllBytes(victim, []);
+        var e = Assert.Throws<InvalidDataException>(() => new MosServer(new(empty)));
+        Assert.Contains(Path.GetFileName(victim), e.Message);
+        Assert.Contains("not a readable image", e.Message);
+        Assert.DoesNotContain("\n", e.Message);
+
+        string resized = studies.Copy(studies.Small, temp);
+        string other = Directory.GetFiles(Path.Combine(resized, Study.ImagesFolder)).First();
+        var image = SrganWorkbench.Imaging.ImageFile.Read(other);
+        SrganWorkbench.Imaging.ImageFile.WritePng(other, image.Crop(0, 0, image.Width - 1, image.Height));
+        Assert.Contains("but study.json says", Assert.Throws<InvalidDataException>(() => new MosServer(new(resized))).Message);
+    }
+
     [Fact]
     public async Task A_server_killed_with_sigkill_loses_no_acknowledged_rating()
     {
