@@ -78,7 +78,9 @@ public sealed class Discriminator : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         if (Options.Head == DiscriminatorHead.Flatten && (x.shape[2] != Options.InputSize || x.shape[3] != Options.InputSize))
             throw new ArgumentException($"The discriminator takes {Options.InputSize}x{Options.InputSize} images (flatten head), got {x.shape[3]}x{x.shape[2]}.");
-        var f = features.forward(x);
+        var f = x;
+        foreach (var layer in features.children()) // as features.forward(x), but batch norm through BatchNormStep
+            f = layer is BatchNorm2d bn ? BatchNormStep.Forward(bn, f) : ((Module<Tensor, Tensor>)layer).forward(f);
         f = Options.Head == DiscriminatorHead.Flatten ? f.flatten(1) : f.mean([2L, 3L]);
         return classifier.forward(f).squeeze(1).MoveToOuterDisposeScope();
     }

@@ -83,7 +83,7 @@ public sealed class SRResNet : Module<Tensor, Tensor>
     public Tensor Mid(Tensor x)
     {
         x = conv_mid.forward(x);
-        if (bn_mid is not null) x = bn_mid.forward(x);
+        if (bn_mid is not null) x = BatchNormStep.Forward(bn_mid, x);
         if (prelu_mid is not null) x = prelu_mid.forward(x);
         return x;
     }
@@ -131,9 +131,9 @@ public sealed class ResidualBlock : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var y = conv1.forward(x);
-        if (bn1 is not null) y = bn1.forward(y);
+        if (bn1 is not null) y = BatchNormStep.Forward(bn1, y);
         y = conv2.forward(prelu.forward(y));
-        if (bn2 is not null) y = bn2.forward(y);
+        if (bn2 is not null) y = BatchNormStep.Forward(bn2, y);
         return y.add_(x).MoveToOuterDisposeScope();
     }
 
