@@ -61,6 +61,12 @@ public sealed record Study
         {
             throw new InvalidDataException($"{path}: corrupt study manifest: {e.Message}", e);
         }
+        // JSON that parses can still say nothing to rate: "items": null, [null] or [] would otherwise end in a stack
+        // trace or an empty study served without a word.
+        if (study.Items is null) throw new InvalidDataException($"{path}: the study manifest has no \"items\" list; rebuild the study.");
+        if (study.Items.Any(i => i is null || string.IsNullOrWhiteSpace(i.Id)))
+            throw new InvalidDataException($"{path}: an item of the study manifest is empty or has no id; rebuild the study.");
+        if (!study.Rated.Any()) throw new InvalidDataException($"{path}: the study has no items to rate; build one with `srgan mos build`.");
         var missing = study.Items.Where(i => !File.Exists(study.ImagePath(folder, i.Id))).Select(i => i.Id).ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"{folder}: {missing.Count} image(s) of the study are missing from {ImagesFolder}/ (e.g. {missing[0]}.png); rebuild the study.");

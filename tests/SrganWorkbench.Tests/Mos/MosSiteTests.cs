@@ -327,6 +327,18 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         string missing = studies.Copy(studies.Small, temp);
         File.Delete(Directory.GetFiles(Path.Combine(missing, Study.ImagesFolder)).First());
         Assert.Contains("missing", Assert.Throws<InvalidDataException>(() => new MosServer(new(missing))).Message);
+        // Manifests that parse but hold nothing to rate: one line naming study.json each, never a stack trace or an empty study.
+        var manifest = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(studies.Small, Study.ManifestName)))!;
+        foreach (var (items, expected) in new[] { ("null", "no \"items\" list"), ("[null]", "is empty or has no id"), ("[]", "no items to rate") })
+        {
+            string folder = studies.Copy(studies.Small, temp);
+            manifest["items"] = System.Text.Json.Nodes.JsonNode.Parse(items);
+            File.WriteAllText(Path.Combine(folder, Study.ManifestName), manifest.ToJsonString());
+            var e = Assert.Throws<InvalidDataException>(() => new MosServer(new(folder)));
+            Assert.Contains(expected, e.Message);
+            Assert.Contains(Study.ManifestName, e.Message);
+            Assert.DoesNotContain("\n", e.Message);
+        }
     }
 
     [Fact]
