@@ -42,7 +42,7 @@ public static class DataRoot
 
     /// <summary>Rewrites SRGAN_DATA and SRGAN_WEIGHTS, when set, as the full paths the rule gives, for this process and
     /// those it starts: a notebook cell or a child that reads the variable itself sees the same folder as the library.
-    /// The programs (srgan, the kernel, the rating site, the benchmark) call it first.</summary>
+    /// srgan, the notebook kernel and the benchmark call it first (the rating site reads neither variable).</summary>
     public static void PinVariables()
     {
         foreach (var name in new[] { DataVariable, WeightsVariable })

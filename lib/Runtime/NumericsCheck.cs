@@ -141,7 +141,7 @@ public static class NumericsCheck
             foreach (var layout in new[] { NumericsReport.Nchw, NumericsReport.ChannelsLastLayout })
             {
                 Tensor x32 = x.to(float32), w32 = w.to(float32);
-                if (layout == NumericsReport.ChannelsLastLayout) { x32 = LayOut(x32); w32 = LayOut(w32); }
+                if (layout == NumericsReport.ChannelsLastLayout) { x32 = ChannelsLast.Relaid(x32); w32 = ChannelsLast.Relaid(w32); }
                 var got = Compute(shape, x32, w32, b.to(float32), upstream.to(float32), Convolution);
                 string[] names = ["output", "input gradient", "weight gradient"];
                 for (int i = 0; i < names.Length; i++)
@@ -210,9 +210,6 @@ public static class NumericsCheck
         y.backward([upstream]);
         return [y.detach().to(float64).contiguous(), x.grad!.to(float64).contiguous(), w.grad!.to(float64).contiguous()];
     }
-
-    /// <summary>Channels-last whatever <see cref="ChannelsLast.Enabled"/> says: the check tries both layouts everywhere.</summary>
-    static Tensor LayOut(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     static double RelativeError(Tensor got, Tensor reference)
     {

@@ -44,7 +44,11 @@ public static class ChannelsLast
 
     /// <summary>The same values laid out channels-last (x itself when it already is, or when disabled, or not 4-D).</summary>
     public static Tensor Of(Tensor x) =>
-        !Enabled || x.dim() != 4 || Is(x) ? x : x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+        !Enabled || x.dim() != 4 || Is(x) ? x : Relaid(x);
+
+    /// <summary>A 4-D tensor's values laid out channels-last whatever <see cref="Enabled"/> says (the numerics self-check
+    /// tries both layouts everywhere).</summary>
+    public static Tensor Relaid(Tensor x) => x.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
 
     /// <summary>Re-lays every 4-D parameter (convolution weight) of a module channels-last, in place.</summary>
     public static void Apply(nn.Module module)
