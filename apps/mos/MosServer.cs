@@ -14,15 +14,26 @@ using SrganWorkbench.Mos;
 
 namespace SrganWorkbench.Mos.Site;
 
-/// <summary>Where and how to serve a study.</summary>
-public sealed record MosServerOptions(string StudyFolder, string Host = "127.0.0.1", int Port = 5080, string? Database = null, string? AdminToken = null);
+/// <summary>Where and how to serve a study. The admin token: <see cref="AdminToken"/> (a program starting the site), else
+/// the file <see cref="AdminTokenFile"/>, else $SRGAN_MOS_ADMIN_TOKEN, else a random one written to the study folder's
+/// admin-token file, readable by its owner alone (see <see cref="AdminTokens"/>).</summary>
+public sealed record MosServerOptions(string StudyFolder, string Host = "127.0.0.1", int Port = 5080, string? Database = null, string? AdminToken = null)
+{
+    public string? AdminTokenFile { get; init; }
+    public SessionLimits Limits { get; init; } = SessionLimits.Default;
+    /// <summary>The site's clock (sessions' ages); tests move it.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+}
 
 /// <summary>
 /// The blind rating site. A rater enters the code the organiser gave them (and optionally a name), sees the calibration pages (nearest = 1,
 /// HR = 5), then every item once, one at a time at native size, in an order of their own, and
-/// answers 1-5 by button or key; leaving and coming back resumes where they stopped (the browser keeps the session token; entering the same code again is the same rater). Browsers only
-/// ever see random item ids. Each rating is one SQLite transaction, acknowledged after it is on
-/// disk. An admin page, behind a token printed at start (login form setting an HttpOnly cookie, or an Authorization: Bearer / X-Admin-Token header; never the URL), shows progress and exports CSV.
+/// answers 1-5 by button or key. The browser tab keeps the session token (not the browser: the next person at a shared
+/// computer starts signed out); sessions end on sign-out, on a new join with the same code, when idle and with age
+/// (<see cref="SessionLimits"/>), and entering the code again resumes where the rater stopped. Browsers only
+/// ever see random item ids and images whose bytes depend on their size alone. Each rating is one SQLite transaction,
+/// acknowledged after it is on disk. An admin page (login form setting an HttpOnly cookie for a server-side session,
+/// or an Authorization: Bearer / X-Admin-Token header; never the URL) shows progress and exports CSV.
 /// </summary>
 public sealed partial class MosServer
 {
@@ -32,18 +43,23 @@ public sealed partial class MosServer
     readonly Dictionary<string, StudyItem> _items;
     readonly Dictionary<string, byte[]> _images;
     readonly string _folder;
+    readonly SessionLimits _limits;
+    readonly TimeProvider _clock;
     public string AdminToken { get; }
+    /// <summary>Where the admin token is, for the organiser (never the token itself).</summary>
+    public string AdminTokenWhere { get; }
     public RatingStore Store => _store;
 
     public MosServer(MosServerOptions options)
     {
         _folder = Path.GetFullPath(options.StudyFolder);
         _study = Study.Load(_folder);
-        _store = new RatingStore(options.Database ?? Path.Combine(_folder, "ratings.db"));
+        _limits = options.Limits;
+        _clock = options.Clock;
+        _store = new RatingStore(options.Database ?? Path.Combine(_folder, "ratings.db"), _study, _limits, _clock);
         _items = _study.Items.ToDictionary(i => i.Id);
         _images = _study.Items.ToDictionary(i => i.Id, i => Served(_study.ImagePath(_folder, i.Id), i));
-        AdminToken = options.AdminToken ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        _adminSession = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        (AdminToken, AdminTokenWhere) = AdminTokens.Resolve(options, _folder);
     }
 
     /// <summary>
@@ -78,12 +94,18 @@ public sealed partial class MosServer
                                     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     ];
 
-    /// <summary>The admin cookie's name; its value is a random per-process session id (not the token itself),
-    /// HttpOnly and SameSite=Strict, set by the login form.</summary>
+    /// <summary>The admin cookie's name; its value is the id of one login's server-side session (not the token
+    /// itself), HttpOnly and SameSite=Strict, set by the login form; it ends at logout or after
+    /// <see cref="SessionLimits.AdminLifetime"/>.</summary>
     public const string AdminCookie = "mos-admin";
     const string QueryRefused = "the admin token is never accepted in a URL (query strings end up in logs and browser history); "
         + "log in at /admin, or send it as 'Authorization: Bearer TOKEN' or 'X-Admin-Token: TOKEN'";
-    readonly string _adminSession;
+
+    /// <summary>One admin login: when it ends, and the value its logout form must send back (a page on another site
+    /// cannot read it, so it cannot log the organiser out).</summary>
+    sealed record AdminSession(DateTimeOffset Ends, string FormKey);
+    /// <summary>Live admin logins by the SHA-256 of their cookie (a memory dump holds no usable cookie).</summary>
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, AdminSession> _adminSessions = new();
 
     static bool SecretEquals(string? given, string expected) =>
         given != null && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
@@ -100,8 +122,31 @@ public sealed partial class MosServer
         string? auth = request.Headers.Authorization.FirstOrDefault();
         if (header == null && auth != null && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = auth["Bearer ".Length..].Trim();
         if (header != null) return IsAdminToken(header) ? null : (403, "wrong admin token");
-        if (request.Cookies.TryGetValue(AdminCookie, out var cookie)) return SecretEquals(cookie, _adminSession) ? null : (401, "admin session expired; log in again");
-        return (401, "admin token required: log in at /admin, or send 'Authorization: Bearer TOKEN' (printed when the server started)");
+        if (request.Cookies.ContainsKey(AdminCookie)) return LiveAdminSession(request) != null ? null : (401, "admin session ended; log in again");
+        return (401, "admin token required: log in at /admin, or send 'Authorization: Bearer TOKEN' (see where the server said the token is)");
+    }
+
+    /// <summary>The login this request's cookie belongs to, if it has not ended (an ended one is forgotten).</summary>
+    AdminSession? LiveAdminSession(HttpRequest request)
+    {
+        if (!request.Cookies.TryGetValue(AdminCookie, out var cookie) || string.IsNullOrEmpty(cookie)) return null;
+        string key = RatingStore.Hash(cookie);
+        if (!_adminSessions.TryGetValue(key, out var session)) return null;
+        if (_clock.GetUtcNow() < session.Ends) return session;
+        _adminSessions.TryRemove(key, out _);
+        return null;
+    }
+
+    /// <summary>A form post from a page of this site. Browsers say where a request comes from in Sec-Fetch-Site
+    /// (same-origin for this site's own pages) and, older ones, in Origin (which this site's no-referrer policy turns
+    /// into "null" for its own forms); another site's page gets "cross-site" or its own origin. Clients that send
+    /// neither, like scripts, carry no browser's cookie to abuse.</summary>
+    static bool FromThisSite(HttpRequest request)
+    {
+        string? site = request.Headers["Sec-Fetch-Site"].FirstOrDefault();
+        if (site != null) return site is "same-origin" or "none";
+        string? origin = request.Headers.Origin.FirstOrDefault();
+        return origin == null || origin == "null" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
     }
 
     IResult LoginPage(string? error, int status = 200) => Results.Content($$"""
@@ -128,7 +173,14 @@ public sealed partial class MosServer
         app.Use(async (http, next) =>
         {
             foreach (var (name, value) in SecurityHeaders) http.Response.Headers[name] = value;
-            await next(http);
+            // Kestrel refuses a body over the limit while an endpoint reads it (at once when its length says so, else
+            // when the limit is crossed): answered here as JSON, instead of a stack trace in the error log.
+            try { await next(http); }
+            catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+            {
+                if (e.StatusCode == StatusCodes.Status413PayloadTooLarge) await TooLarge(http);
+                else { http.Response.StatusCode = e.StatusCode; await http.Response.WriteAsJsonAsync(new { error = "bad request" }); }
+            }
         });
 
         app.MapGet("/", () => Results.Content(RatingPage.Html, "text/html; charset=utf-8"));
@@ -144,6 +196,13 @@ public sealed partial class MosServer
             var joined = _store.Join(code, name);
             if (joined == null) return Error(403, "this code is not valid for this study; check it, or ask the organiser");
             return Results.Json(new { rater = joined.Rater, name = joined.Name, token = joined.Token, resumed = !joined.Created, calibration = _study.Calibration.Count(), total = _study.Rated.Count() });
+        });
+        app.MapPost("/api/signout", async (HttpRequest request) =>
+        {
+            var (body, _, _, denied) = await ReadAuthorised(request);
+            if (denied != null) return denied;
+            _store.SignOut(Str(body, "token")!);
+            return Results.Json(new { signedOut = true });
         });
         app.MapGet("/api/next", (string? rater, HttpRequest request) =>
         {
@@ -168,8 +227,13 @@ public sealed partial class MosServer
                 return Error(400, "score must be a whole number from 1 to 5");
             if (item == null || !_items.TryGetValue(item, out var it)) return Error(404, $"unknown item '{item}'");
             if (it.Kind == ItemKind.Calibration) return Error(400, $"item '{item}' is a calibration example; it is not rated");
+            // The paper's raters saw the anchors first; so does everyone here, whatever a client sends.
+            var seen = _store.CalibrationSeen(rater);
+            if (_study.Calibration.Any(c => !seen.Contains(c.Id))) return Error(409, "see the calibration examples first: reload the page");
             var outcome = _store.Rate(rater, item, score);
-            return Results.Json(new { stored = outcome == RateOutcome.Stored, next = Next(rater) });
+            return outcome == RateOutcome.Stored
+                ? Results.Json(new { stored = true, next = Next(rater) })
+                : Results.Json(new { stored = false, note = "That image had already been rated (in another tab or window), so this score was not stored; the first one counts.", next = Next(rater) });
         });
         app.MapGet("/img/{file}", (string file) =>
         {
@@ -180,19 +244,31 @@ public sealed partial class MosServer
         app.MapGet("/admin", (HttpContext http) =>
         {
             if (AdminDenied(http) is { } denied) return denied.Status == 401 ? LoginPage(null) : Error(denied.Status, denied.Message);
-            return Results.Content(AdminPage(), "text/html; charset=utf-8");
+            return Results.Content(AdminPage(LiveAdminSession(http.Request)), "text/html; charset=utf-8");
         });
         app.MapPost("/admin/login", async (HttpContext http) =>
         {
             if (http.Request.QueryString.HasValue) return Error(400, QueryRefused);
+            if (!FromThisSite(http.Request)) return Error(403, "the login form must be sent from this site's own page");
             if (!http.Request.HasFormContentType) return Error(400, "expected the login form");
             var form = await http.Request.ReadFormAsync();
             if (!IsAdminToken(form["token"].ToString())) return LoginPage("wrong token", 403);
-            http.Response.Cookies.Append(AdminCookie, _adminSession, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true });
+            string cookie = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+            _adminSessions[RatingStore.Hash(cookie)] = new AdminSession(_clock.GetUtcNow() + _limits.AdminLifetime, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+            http.Response.Cookies.Append(AdminCookie, cookie, new CookieOptions
+            {
+                HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", IsEssential = true, MaxAge = _limits.AdminLifetime,
+            });
             return Results.Redirect("/admin", permanent: false, preserveMethod: false);
         });
-        app.MapPost("/admin/logout", (HttpContext http) =>
+        app.MapPost("/admin/logout", async (HttpContext http) =>
         {
+            // Protected as the login is: from this site's own page, and with the key only that page holds.
+            if (!FromThisSite(http.Request) || !http.Request.HasFormContentType) return Error(403, "log out with the button on the admin page");
+            var session = LiveAdminSession(http.Request);
+            var form = await http.Request.ReadFormAsync();
+            if (session != null && !SecretEquals(form["key"].ToString(), session.FormKey)) return Error(403, "log out with the button on the admin page");
+            if (http.Request.Cookies.TryGetValue(AdminCookie, out var cookie)) _adminSessions.TryRemove(RatingStore.Hash(cookie), out _);
             http.Response.Cookies.Delete(AdminCookie, new CookieOptions { Path = "/" });
             return Results.Redirect("/admin");
         });
@@ -231,8 +307,19 @@ public sealed partial class MosServer
     {
         if (string.IsNullOrEmpty(rater) || string.IsNullOrEmpty(token)) return Error(401, "rater and token required; start a session first");
         if (!_store.IsRater(rater)) return Error(404, $"unknown rater '{rater}'");
-        if (_store.RaterOfToken(token) != rater) return Error(403, "this token does not belong to that rater");
+        string? owner = _store.RaterOfToken(token);
+        if (owner == null) return Error(401, SessionEnded);
+        if (owner != rater) return Error(403, "this token does not belong to that rater");
         return null;
+    }
+
+    string SessionEnded => $"your session has ended (signed out, signed in again elsewhere, or {(int)_limits.RaterIdle.TotalMinutes} minutes without rating); " +
+        "enter your code to continue where you stopped";
+
+    static async Task TooLarge(HttpContext http)
+    {
+        http.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        await http.Response.WriteAsJsonAsync(new { error = $"request too large: at most {MaxBodyBytes} bytes" });
     }
 
     /// <summary>The JSON body of a rater's request, its rater and item, or the error to answer with.</summary>
@@ -260,7 +347,8 @@ public sealed partial class MosServer
 
     static IResult Error(int status, string message) => Results.Json(new { error = message }, statusCode: status);
 
-    string AdminPage()
+    /// <summary>The admin page; with a login's session, its logout form carries that session's form key.</summary>
+    string AdminPage(AdminSession? session)
     {
         var rated = _store.All().GroupBy(r => r.Rater).ToDictionary(g => g.Key, g => (Count: g.Count(), Last: g.Max(r => r.At)));
         int total = _study.Rated.Count();
@@ -280,7 +368,10 @@ public sealed partial class MosServer
             var (count, last) = rated.TryGetValue(id, out var r) ? r : (0, DateTime.MinValue);
             sb.Append($"<tr><td>{WebUtility.HtmlEncode(id)}</td><td>{WebUtility.HtmlEncode(name)}</td><td>{count} / {total}</td><td><progress value=\"{count}\" max=\"{total}\"></progress></td><td>{(count > 0 ? last.ToString("yyyy-MM-dd HH:mm:ss") : "-")}</td></tr>");
         }
-        sb.Append("</table><p><a href=\"/api/export.csv\">Export all ratings as CSV</a> (raters by id)</p><form method=\"post\" action=\"/admin/logout\"><button type=\"submit\">Log out</button></form></body></html>");
+        sb.Append("</table><p><a href=\"/api/export.csv\">Export all ratings as CSV</a> (raters by id)</p>");
+        if (session != null)
+            sb.Append($"<form method=\"post\" action=\"/admin/logout\"><input type=\"hidden\" name=\"key\" value=\"{session.FormKey}\"><button type=\"submit\">Log out</button></form>");
+        sb.Append("</body></html>");
         return sb.ToString();
     }
 

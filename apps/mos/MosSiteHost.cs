@@ -26,6 +26,8 @@ public sealed class MosSiteHost : IDisposable
     /// <summary>The admin page; log in with <see cref="AdminToken"/> (never put it in the URL).</summary>
     public string AdminUrl => Url + "admin";
     public string AdminToken => _server.AdminToken;
+    /// <summary>Where the admin token is, in words (for a start-up line; never the token itself).</summary>
+    public string AdminTokenWhere => _server.AdminTokenWhere;
     public RatingStore Store => _server.Store;
 
     /// <summary>Loads the study, binds the address and starts serving (returns once it listens).

@@ -57,8 +57,8 @@ static class MosCommand
             string dir = parse.GetValue(folder)!;
             int n = parse.GetValue(count);
             if (n is < 1 or > 10_000) { Console.Error.WriteLine($"error: --count must be 1 to 10000, not {n}."); return 2; }
-            Study.Load(dir); // a study folder, not a typo
-            var store = new RatingStore(parse.GetValue(db) ?? Path.Combine(dir, "ratings.db"));
+            var study = Study.Load(dir); // a study folder, not a typo
+            var store = new RatingStore(parse.GetValue(db) ?? Path.Combine(dir, "ratings.db"), study);
             var codes = store.IssueCodes(n);
             Console.WriteLine("# id\tcode   (hand each rater one code; this is the only time the codes are shown)");
             foreach (var c in codes) Console.WriteLine($"{c.Id}\t{c.Code}");
@@ -75,9 +75,13 @@ static class MosCommand
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default; a lab network needs e.g. 0.0.0.0).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { DefaultValueFactory = _ => 5080 };
         var db = new Option<string?>("--db") { Description = "SQLite file for the ratings (default: <study>/ratings.db)." };
-        var token = new Option<string?>("--admin-token") { Description = "Admin token (default: a random one, printed)." };
-        var command = new Command("serve", "Serve the study to raters (SQLite, one transaction per rating) with an admin page.") { folder, host, port, db, token };
-        command.SetAction(parse => MosServe.Run(new MosServerOptions(parse.GetValue(folder)!, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(db), parse.GetValue(token)), Console.Out, Console.Error));
+        var tokenFile = new Option<string?>("--admin-token-file") { Description = $"File holding the admin token (at least {AdminTokens.MinLength} characters). Else ${AdminTokens.Variable}, else a random one written to <study>/{AdminTokens.FileName}, readable by you alone." };
+        // Refused with a reason rather than unknown: a token typed on the command line is visible to every user in `ps`.
+        var token = new Option<string?>("--admin-token") { Hidden = true };
+        token.Validators.Add(result => result.AddError($"--admin-token is refused (a command line is visible to every user in `ps`); use --admin-token-file FILE or ${AdminTokens.Variable}."));
+        var command = new Command("serve", "Serve the study to raters (SQLite, one transaction per rating) with an admin page.") { folder, host, port, db, tokenFile, token };
+        command.SetAction(parse => MosServe.Run(new MosServerOptions(parse.GetValue(folder)!, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(db))
+            { AdminTokenFile = parse.GetValue(tokenFile) }, Console.Out, Console.Error));
         return command;
     }
 
@@ -91,7 +95,7 @@ static class MosCommand
         {
             string dir = parse.GetValue(folder)!;
             var study = Study.Load(dir);
-            var store = new RatingStore(parse.GetValue(db) ?? Path.Combine(dir, "ratings.db"));
+            var store = new RatingStore(parse.GetValue(db) ?? Path.Combine(dir, "ratings.db"), study);
             var analysis = new MosAnalysis(study, store.All());
             string outDir = parse.GetValue(output) ?? Path.Combine(RepoPaths.Results, "mos", study.Name);
             Directory.CreateDirectory(outDir);

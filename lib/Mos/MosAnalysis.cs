@@ -43,6 +43,9 @@ public sealed class MosAnalysis
     public MosAnalysis(Study study, IReadOnlyList<Rating> ratings)
     {
         var items = study.Items.ToDictionary(i => i.Id);
+        var foreign = ratings.FirstOrDefault(r => !items.ContainsKey(r.Item));
+        if (foreign != null)
+            throw new InvalidDataException($"a rating of item '{foreign.Item}', which study '{study.Name}' does not have: these are another study's ratings.");
         var tests = ratings.Where(r => items.TryGetValue(r.Item, out var i) && i.Kind == ItemKind.Test)
             .Select(r => (Rating: r, Item: items[r.Item])).ToList();
         Raters = ratings.Select(r => r.Rater).Distinct().Count();

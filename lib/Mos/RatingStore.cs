@@ -27,42 +27,75 @@ public sealed record Joined(string Rater, string Name, string Token, bool Create
 /// from a CSPRNG over a 31-letter alphabet without look-alikes (about 59 bits) and only its SHA-256
 /// is stored. The first join with a code creates the rater (id = the code's id); entering the same
 /// code again is the same rater. Every join issues a new 128-bit session token, also stored only as
-/// its SHA-256 (a token or code read from the database cannot be replayed). Schema version 2
-/// (<c>PRAGMA user_version</c>); a version-1 database (raters keyed by name, plain tokens) is
-/// migrated in one transaction: its raters and ratings are kept, their tokens are hashed.
+/// its SHA-256 (a token or code read from the database cannot be replayed), and ends the rater's
+/// older sessions: one live session per rater. A session also ends when signed out, when idle, and at
+/// the end of its lifetime (<see cref="SessionLimits"/>).
+/// </para>
+/// <para>
+/// A database belongs to one study: opened with a study, it records the study's <see cref="Study.Identity"/>
+/// the first time and refuses any other study after that, in one line (another study's ratings would
+/// name items this study does not have).
+/// </para>
+/// <para>
+/// Schema version 3 (<c>PRAGMA user_version</c>); older databases are migrated in one transaction,
+/// keeping raters and ratings: version 1 (raters keyed by name, plain tokens) has its tokens hashed,
+/// version 2 gains the study record and the sessions' last use.
 /// </para>
 /// </summary>
 public sealed class RatingStore
 {
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
     /// <summary>Code letters: no 0/O, 1/I/L, so a code read aloud or from paper is typed right.</summary>
     public const string CodeAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     public const int CodeLength = 12;
 
     readonly string _connection;
+    readonly SessionLimits _limits;
+    readonly TimeProvider _clock;
     public string Path { get; }
 
-    public RatingStore(string path)
+    /// <summary>Opens (or creates) a rating database. With <paramref name="study"/>, the database is bound to that
+    /// study (recorded on first use, checked after). A file that is not a SQLite database, a folder, or another
+    /// study's database is an <see cref="InvalidDataException"/> or <see cref="IOException"/> with one line naming the file.</summary>
+    public RatingStore(string path, Study? study = null, SessionLimits? limits = null, TimeProvider? clock = null)
     {
         Path = path;
+        _limits = limits ?? SessionLimits.Default;
+        _clock = clock ?? TimeProvider.System;
+        if (Directory.Exists(path)) throw new IOException($"{path}: a folder, not a rating database; give --db a file's name (a new one is created).");
         _connection = new SqliteConnectionStringBuilder { DataSource = path, Pooling = true, DefaultTimeout = 30 }.ToString();
-        using var c = Open();
-        Execute(c, "PRAGMA journal_mode = WAL; PRAGMA secure_delete = ON;"); // secure_delete: a migration's dropped plain tokens are zeroed, not left in free pages
-        bool migrated;
-        using (var tx = c.BeginTransaction())
-            migrated = Upgrade(c, tx, path);
-        if (migrated) Execute(c, "PRAGMA wal_checkpoint(TRUNCATE);"); // nor left in the WAL
+        try
+        {
+            using var c = Open();
+            Execute(c, "PRAGMA journal_mode = WAL; PRAGMA secure_delete = ON;"); // secure_delete: a migration's dropped plain tokens are zeroed, not left in free pages
+            bool migratedTokens;
+            using (var tx = c.BeginTransaction())
+                migratedTokens = Upgrade(c, tx, path);
+            if (migratedTokens) Execute(c, "PRAGMA wal_checkpoint(TRUNCATE);"); // nor left in the WAL
+            if (study != null) Bind(c, study);
+        }
+        catch (SqliteException e)
+        {
+            SqliteConnection.ClearAllPools(); // no pooled handle keeps the bad file open
+            throw new InvalidDataException($"{path}: not a rating database this program can open ({e.Message.Replace("SQLite Error", "SQLite error").TrimEnd('.')}); use another --db.", e);
+        }
     }
 
-    /// <summary>Brings the schema to <see cref="SchemaVersion"/> inside the caller's transaction; true if it changed anything.</summary>
+    DateTime Now => _clock.GetUtcNow().UtcDateTime;
+    static string Stamp(DateTime t) => t.ToString("O", CultureInfo.InvariantCulture);
+    static DateTime Parse(string s) => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+
+    /// <summary>Brings the schema to <see cref="SchemaVersion"/> inside the caller's transaction; true if it hashed a
+    /// version-1 database's plain tokens (whose old pages the caller then clears).</summary>
     static bool Upgrade(SqliteConnection c, SqliteTransaction tx, string path)
-    { // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): one process migrates, the others wait and then see version 2
+    { // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): one process migrates, the others wait and then see the new version
         long version = (long)Scalar(c, "PRAGMA user_version", tx)!;
         bool hasRaters = Scalar(c, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'raters'", tx) is long n && n > 0;
         if (version > SchemaVersion)
             throw new InvalidDataException($"{path}: rating database of schema version {version}, newer than this program's ({SchemaVersion}); use the newer srgan, or another --db.");
         if (version == SchemaVersion) { tx.Commit(); return false; }
-        if (hasRaters)
+        bool fromVersion1 = version < 2 && hasRaters;
+        if (fromVersion1)
         {
             var columns = new HashSet<string>();
             using (var info = Command(c, "PRAGMA table_info(raters)", tx))
@@ -72,19 +105,20 @@ public sealed class RatingStore
                 throw new InvalidDataException($"{path}: not a rating database this program knows (table raters has columns {string.Join(", ", columns.Order())}); use another --db.");
             MigrateFromVersion1(c, tx);
         }
-        else
-            Run(c, Schema, tx);
+        if (hasRaters) MigrateFromVersion2(c, tx);
+        else Run(c, Schema, tx);
         Run(c, $"PRAGMA user_version = {SchemaVersion}", tx);
         tx.Commit();
-        return hasRaters;
+        return fromVersion1;
     }
 
     const string Schema = """
+        CREATE TABLE study (id TEXT PRIMARY KEY, name TEXT NOT NULL, recorded TEXT NOT NULL);
         CREATE TABLE raters (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
         CREATE TABLE codes (
             id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL,
             rater TEXT UNIQUE REFERENCES raters(id), used TEXT);
-        CREATE TABLE tokens (hash TEXT PRIMARY KEY, rater TEXT NOT NULL REFERENCES raters(id), created TEXT NOT NULL);
+        CREATE TABLE tokens (hash TEXT PRIMARY KEY, rater TEXT NOT NULL REFERENCES raters(id), created TEXT NOT NULL, used TEXT NOT NULL);
         CREATE TABLE ratings (
             rater TEXT NOT NULL REFERENCES raters(id), item TEXT NOT NULL,
             score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5), at TEXT NOT NULL,
@@ -115,6 +149,41 @@ public sealed class RatingStore
         foreach (var (id, token, created) in old)
             Run(c, "INSERT INTO tokens (hash, rater, created) VALUES ($h, $r, $at)", tx, ("$h", Hash(token)), ("$r", id), ("$at", created));
         Run(c, "ALTER TABLE raters DROP COLUMN token", tx);
+    }
+
+    /// <summary>Version 2 to 3: the study record (bound on the next open with a study) and each session's last use
+    /// (taken as its creation, so sessions older than the idle limit end).</summary>
+    static void MigrateFromVersion2(SqliteConnection c, SqliteTransaction tx) => Run(c, """
+        CREATE TABLE study (id TEXT PRIMARY KEY, name TEXT NOT NULL, recorded TEXT NOT NULL);
+        ALTER TABLE tokens ADD COLUMN used TEXT NOT NULL DEFAULT '';
+        UPDATE tokens SET used = created;
+        """, tx);
+
+    /// <summary>Records the study on first use (if nothing in the database belongs to another study) and refuses another study after.</summary>
+    void Bind(SqliteConnection c, Study study)
+    {
+        using var tx = c.BeginTransaction();
+        string? id = null, name = null;
+        using (var find = Command(c, "SELECT id, name FROM study", tx))
+        using (var reader = find.ExecuteReader())
+            if (reader.Read()) { id = reader.GetString(0); name = reader.GetString(1); }
+        if (id != null)
+        {
+            if (id != study.Identity)
+                throw new InvalidDataException($"{Path}: the ratings of study '{name}' ({id}), not of '{study.Name}' ({study.Identity}); " +
+                    "give each study its own database (--db), or leave --db out to use the study folder's ratings.db.");
+            return;
+        }
+        var known = study.Items.Select(i => i.Id).ToHashSet();
+        var foreign = new List<string>();
+        using (var items = Command(c, "SELECT item FROM ratings UNION SELECT item FROM calibration_seen", tx))
+        using (var reader = items.ExecuteReader())
+            while (reader.Read()) if (!known.Contains(reader.GetString(0))) foreign.Add(reader.GetString(0));
+        if (foreign.Count > 0)
+            throw new InvalidDataException($"{Path}: holds ratings of {foreign.Count} item(s) that study '{study.Name}' does not have (e.g. {foreign[0]}): another study's database; " +
+                "give each study its own database (--db), or leave --db out to use the study folder's ratings.db.");
+        Run(c, "INSERT INTO study (id, name, recorded) VALUES ($id, $name, $at)", tx, ("$id", study.Identity), ("$name", study.Name), ("$at", Stamp(Now)));
+        tx.Commit();
     }
 
     SqliteConnection Open()
@@ -172,7 +241,7 @@ public sealed class RatingStore
         using var tx = c.BeginTransaction();
         long existing = (long)Scalar(c, "SELECT COUNT(*) FROM codes", tx)!;
         var issued = new List<JoinCode>();
-        string at = DateTime.UtcNow.ToString("O");
+        string at = Stamp(Now);
         for (int k = 1; k <= count; k++)
         {
             string code = RandomNumberGenerator.GetString(CodeAlphabet, CodeLength);
@@ -196,7 +265,7 @@ public sealed class RatingStore
 
     /// <summary>Joins with a code: the first time creates the rater (id = the code's id, with this display name, or
     /// the id if none), later times are the same rater (their name unchanged). Either way a new session token is
-    /// issued. Null if no such code was issued. One transaction, so two first joins with one code at the same
+    /// issued and the rater's older ones end. Null if no such code was issued. One transaction, so two first joins with one code at the same
     /// moment make one rater.</summary>
     public Joined? Join(string typedCode, string? name)
     {
@@ -208,7 +277,7 @@ public sealed class RatingStore
         using (var reader = find.ExecuteReader())
             if (reader.Read()) { id = reader.GetString(0); rater = reader.IsDBNull(1) ? null : reader.GetString(1); }
         if (id == null) return null;
-        string at = DateTime.UtcNow.ToString("O");
+        string at = Stamp(Now);
         bool created = rater == null;
         if (created)
         {
@@ -217,8 +286,10 @@ public sealed class RatingStore
                 ("$id", rater), ("$name", string.IsNullOrWhiteSpace(name) ? id : name.Trim()), ("$at", at));
             Run(c, "UPDATE codes SET rater = $r, used = $at WHERE id = $id", tx, ("$r", rater), ("$at", at), ("$id", id));
         }
+        // One live session per rater: a new join ends the older ones (a shared computer's earlier session, a lost tab).
+        Run(c, "DELETE FROM tokens WHERE rater = $r", tx, ("$r", rater!));
         string token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        Run(c, "INSERT INTO tokens (hash, rater, created) VALUES ($h, $r, $at)", tx, ("$h", Hash(token)), ("$r", rater!), ("$at", at));
+        Run(c, "INSERT INTO tokens (hash, rater, created, used) VALUES ($h, $r, $at, $at)", tx, ("$h", Hash(token)), ("$r", rater!), ("$at", at));
         string shown = (string)Scalar(c, "SELECT name FROM raters WHERE id = $r", tx, ("$r", rater!))!;
         tx.Commit();
         return new Joined(rater!, shown, token, created);
@@ -232,12 +303,34 @@ public sealed class RatingStore
         return cmd.ExecuteScalar() != null;
     }
 
-    /// <summary>The rater a session token belongs to, or null.</summary>
+    /// <summary>The rater whose live session this token is, or null: never issued, ended by a later join or a sign-out,
+    /// idle longer than <see cref="SessionLimits.RaterIdle"/>, or older than <see cref="SessionLimits.RaterLifetime"/>.
+    /// A use is recorded (at most once a minute, to spare the disk), so the idle limit counts from the last request.</summary>
     public string? RaterOfToken(string token)
     {
+        string hash = Hash(token);
+        var now = Now;
         using var c = Open();
-        using var cmd = Command(c, "SELECT rater FROM tokens WHERE hash = $h", null, ("$h", Hash(token)));
-        return cmd.ExecuteScalar() as string;
+        string? rater = null;
+        DateTime created = default, used = default;
+        using (var cmd = Command(c, "SELECT rater, created, used FROM tokens WHERE hash = $h", null, ("$h", hash)))
+        using (var reader = cmd.ExecuteReader())
+            if (reader.Read()) { rater = reader.GetString(0); created = Parse(reader.GetString(1)); used = Parse(reader.GetString(2)); }
+        if (rater == null) return null;
+        if (now - created > _limits.RaterLifetime || now - used > _limits.RaterIdle)
+        {
+            Execute(c, "DELETE FROM tokens WHERE hash = $h", ("$h", hash));
+            return null;
+        }
+        if (now - used > TimeSpan.FromMinutes(1)) Execute(c, "UPDATE tokens SET used = $at WHERE hash = $h", ("$at", Stamp(now)), ("$h", hash));
+        return rater;
+    }
+
+    /// <summary>Ends the session of this token (a rater signing out); false if it was not live.</summary>
+    public bool SignOut(string token)
+    {
+        using var c = Open();
+        return Execute(c, "DELETE FROM tokens WHERE hash = $h", ("$h", Hash(token))) == 1;
     }
 
     /// <summary>Stores a rating in its own transaction; a second rating of the same item is refused, not overwritten.</summary>
@@ -247,7 +340,7 @@ public sealed class RatingStore
         using var c = Open();
         using var tx = c.BeginTransaction();
         using var cmd = Command(c, "INSERT INTO ratings (rater, item, score, at) VALUES ($r, $i, $s, $at) ON CONFLICT (rater, item) DO NOTHING", tx,
-            ("$r", rater), ("$i", item), ("$s", score), ("$at", DateTime.UtcNow.ToString("O")));
+            ("$r", rater), ("$i", item), ("$s", score), ("$at", Stamp(Now)));
         int rows = cmd.ExecuteNonQuery();
         tx.Commit();
         return rows == 1 ? RateOutcome.Stored : RateOutcome.AlreadyRated;
@@ -280,7 +373,7 @@ public sealed class RatingStore
         var list = new List<Rating>();
         using var reader = cmd.ExecuteReader();
         while (reader.Read())
-            list.Add(new Rating(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), DateTime.Parse(reader.GetString(3), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)));
+            list.Add(new Rating(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), Parse(reader.GetString(3))));
         return list;
     }
 
@@ -291,7 +384,7 @@ public sealed class RatingStore
         cmd.CommandText = "SELECT id, name, created FROM raters ORDER BY created";
         var list = new List<(string, string, DateTime)>();
         using var reader = cmd.ExecuteReader();
-        while (reader.Read()) list.Add((reader.GetString(0), reader.GetString(1), DateTime.Parse(reader.GetString(2), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind)));
+        while (reader.Read()) list.Add((reader.GetString(0), reader.GetString(1), Parse(reader.GetString(2))));
         return list;
     }
 
@@ -302,7 +395,8 @@ public sealed class RatingStore
         var sb = new StringBuilder("rater,item,kind,method,set,image,score,at\n");
         foreach (var r in All())
         {
-            var i = items[r.Item];
+            if (!items.TryGetValue(r.Item, out var i))
+                throw new InvalidDataException($"{Path}: a rating of item '{r.Item}', which study '{study.Name}' does not have: another study's database.");
             sb.Append(CultureInfo.InvariantCulture, $"{r.Rater},{r.Item},{i.Kind},{i.Method},{i.Set},{i.Image},{r.Score},{r.At:O}\n");
         }
         return sb.ToString();

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -33,6 +35,11 @@ public sealed record Study
 
     public const string ManifestName = "study.json";
     public const string ImagesFolder = "images";
+
+    /// <summary>What makes this study this one and no other: a hash of its item ids, which are random per build, so two
+    /// builds differ even with one name and one command. A rating database records it and refuses another study's.</summary>
+    [JsonIgnore]
+    public string Identity => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", Items.Select(i => i.Id)))))[..16];
 
     public IEnumerable<StudyItem> Rated => Items.Where(i => i.Kind != ItemKind.Calibration);
     public IEnumerable<StudyItem> Calibration => Items.Where(i => i.Kind == ItemKind.Calibration);

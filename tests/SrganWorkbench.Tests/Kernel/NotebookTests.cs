@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SrganWorkbench.Data;
 using SrganWorkbench.Kernel;
+using SrganWorkbench.Mos;
 using SrganWorkbench.Notebook;
 using Xunit.Abstractions;
 
@@ -135,6 +136,9 @@ public partial class NotebookTests(ITestOutputHelper output)
             Assert.Contains(outputs, o => o.TryGetProperty("data", out var d) && (d.TryGetProperty("image/png", out _) || d.TryGetProperty("application/vnd.plotly.v1+json", out _))
                                           || o.TryGetProperty("data", out var h) && h.TryGetProperty("text/html", out var html) && html.ToString().Contains("data:image/png"));
             Assert.DoesNotContain("injected-parameters", File.ReadAllText(copy)); // run with the notebook's own defaults
+            // No rater's code: notebook 05 writes them to a file only its owner reads, never to an output that is saved and shared.
+            var code = Regex.Match(File.ReadAllText(copy), $"[{RatingStore.CodeAlphabet}]{{4}}-[{RatingStore.CodeAlphabet}]{{4}}-[{RatingStore.CodeAlphabet}]{{4}}");
+            Assert.False(code.Success, $"{copy} holds a rater code ({code.Value})");
             // Stored (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded.
             Assert.DoesNotContain(outputs, o => o.TryGetProperty("data", out var d) && d.TryGetProperty("text/html", out var h) && MimeText(h).Contains(PlotlyOutput.BundleStart));
             // Every chart also as a PNG, for viewers that run no JavaScript (GitHub).

@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 namespace SrganWorkbench.Tests.Mos;
 
 [Collection("training")]
-public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : IClassFixture<StudyFixture>
+public partial class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : IClassFixture<StudyFixture>
 {
 
     sealed class Site : IAsyncDisposable
@@ -24,9 +24,9 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         public async ValueTask DisposeAsync() { Http.Dispose(); await App.StopAsync(); await App.DisposeAsync(); }
     }
 
-    static async Task<Site> Start(string folder)
+    static async Task<Site> Start(string folder, TimeProvider? clock = null, string? database = null)
     {
-        var options = new MosServerOptions(folder, Port: FreePort.Next());
+        var options = new MosServerOptions(folder, Port: FreePort.Next(), Database: database) { Clock = clock ?? TimeProvider.System };
         var server = new MosServer(options);
         var app = server.Build(options);
         await app.StartAsync();
@@ -210,7 +210,9 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         Assert.Equal("rate", resumed.GetProperty("kind").GetString()); // calibration is not shown again
         Assert.Equal(4, resumed.GetProperty("progress").GetProperty("done").GetInt32());
         Assert.Equal(nextItem, resumed.GetProperty("item").GetProperty("id").GetString()); // where they stopped, in their own order
-        Assert.Equal(4, (await Next(site.Http, first)).GetProperty("progress").GetProperty("done").GetInt32()); // the first browser's session still works
+        var older = await NextResponse(site.Http, first.Rater, first.Token); // the first browser's session ended: one live session per rater
+        Assert.Equal(HttpStatusCode.Unauthorized, older.StatusCode);
+        Assert.Contains("session has ended", await older.Content.ReadAsStringAsync());
         var twice = await site.Http.PostAsJsonAsync("/api/rate", new { rater = second.Rater, token = second.Token, item = rated[0], score = 5 });
         Assert.False((await twice.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("stored").GetBoolean()); // still once per item
         Assert.Single(site.Store.Raters());
@@ -270,7 +272,7 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         Assert.Contains("href=\"/api/export.csv\"", admin);
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/api/export.csv")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await browser.GetAsync($"/api/export.csv?token={token}")).StatusCode);
-        await browser.PostAsync("/admin/logout", null);
+        await browser.PostAsync("/admin/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = LogoutKey(admin) }));
         Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/api/export.csv")).StatusCode);
     }
 
@@ -284,9 +286,9 @@ public class MosSiteTests(StudyFixture studies, ITestOutputHelper output) : ICla
         var ids = new List<string>();
         foreach (var (code, k) in codes.Select((c, k) => (c, k)))
         {
-            var s = await Session(site.Http, code.Code, $"Rater {k}");
-            var again = await Session(site.Http, code.Code); // a second token for the same rater
-            secrets.AddRange([code.Code, RatingStore.NormaliseCode(code.Code), s.Token, again.Token]);
+            var earlier = await Session(site.Http, code.Code, $"Rater {k}"); // a first token, ended by the second join
+            var s = await Session(site.Http, code.Code);
+            secrets.AddRange([code.Code, RatingStore.NormaliseCode(code.Code), earlier.Token, s.Token]);
             ids.Add(s.Rater);
             var step = await PastCalibration(site.Http, s);
             for (int i = 0; i < 2; i++)

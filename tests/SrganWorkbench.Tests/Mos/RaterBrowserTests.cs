@@ -47,6 +47,7 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
             Assert.Contains($"Calibration {k + 1} of 4", text);
             string id = IdOf(await page.GetAttributeAsync("#calibration-image", "src"));
             Assert.Contains($"{study.Items.Single(i => i.Id == id).Anchor}", text);
+            await page.WaitForSelectorAsync("#continue:enabled"); // once the example is on screen
             if (k % 2 == 0) await page.ClickAsync("#continue"); else await page.Keyboard.PressAsync("Enter");
             await page.WaitForFunctionAsync($"() => !document.querySelector('#calibration-image').src.includes('{id}') || !document.querySelector('#rate').classList.contains('hidden')");
         }
@@ -56,7 +57,7 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
         {
             await page.WaitForSelectorAsync("#rate:not(.hidden)");
             string id = IdOf(await page.GetAttributeAsync("#image", "src"));
-            await page.WaitForFunctionAsync("() => document.querySelector('#image').complete && document.querySelector('#image').naturalWidth > 0");
+            await page.WaitForSelectorAsync("#scale button:enabled"); // the buttons wait for the image
             if (keyboard) await page.Keyboard.PressAsync(score.ToString());
             else await page.ClickAsync($"#scale button[data-score='{score}']");
             given[id] = score;
@@ -90,7 +91,7 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
             await second.ClickAsync("button[type=submit]");
             await second.WaitForSelectorAsync("#calibration:not(.hidden)");
             Assert.Equal($"0 / {study.Rated.Count()} rated", await second.TextContentAsync("#progress"));
-            await second.EvaluateAsync("() => localStorage.clear()");
+            await second.EvaluateAsync("() => sessionStorage.clear()");
             await second.ReloadAsync();
             await second.FillAsync("#code", codes[0].Code);
             await second.ClickAsync("button[type=submit]");
