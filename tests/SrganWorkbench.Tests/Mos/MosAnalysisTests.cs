@@ -177,6 +177,37 @@ public class RatingStoreTests
         Assert.Contains(alien, Assert.Throws<InvalidDataException>(() => new RatingStore(alien)).Message);
     }
 
+    [Fact]
+    public void A_version_2_database_is_migrated_keeping_its_sessions_and_bound_to_its_study_on_first_open()
+    {
+        using var temp = new SharedData.TempFolder();
+        string path = temp.File("v2.db");
+        string token = new('b', 32);
+        Sql(path, $"""
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE raters (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
+            CREATE TABLE codes (id TEXT PRIMARY KEY, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, rater TEXT UNIQUE REFERENCES raters(id), used TEXT);
+            CREATE TABLE tokens (hash TEXT PRIMARY KEY, rater TEXT NOT NULL REFERENCES raters(id), created TEXT NOT NULL);
+            CREATE TABLE ratings (rater TEXT NOT NULL REFERENCES raters(id), item TEXT NOT NULL,
+                score INTEGER NOT NULL CHECK (score BETWEEN 1 AND 5), at TEXT NOT NULL, PRIMARY KEY (rater, item));
+            CREATE TABLE calibration_seen (rater TEXT NOT NULL, item TEXT NOT NULL, PRIMARY KEY (rater, item));
+            INSERT INTO raters VALUES ('c001', 'Ada', '2026-01-01T00:00:00.0000000Z');
+            INSERT INTO tokens VALUES ('{RatingStore.Hash(token)}', 'c001', '2026-01-01T00:00:00.0000000Z');
+            INSERT INTO ratings VALUES ('c001', '0123456789ab', 4, '2026-01-01T00:01:00.0000000Z');
+            PRAGMA user_version = 2;
+            """);
+        var study = new Study { Name = "s", Created = DateTime.UtcNow, Methods = ["m"], Sets = ["s"],
+            Items = [new("0123456789ab", ItemKind.Test, "m", "s", "a", 1, 1), new("0123456789ac", ItemKind.Test, "m", "s", "b", 1, 1)] };
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-01-01T00:20:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        var store = new RatingStore(path, study, clock: clock);
+        Assert.Equal(4, Assert.Single(store.All()).Score);
+        Assert.Equal("c001", store.RaterOfToken(token)); // 20 minutes after it began: still live
+        clock.Advance(TimeSpan.FromMinutes(31));
+        Assert.Null(store.RaterOfToken(token)); // its use at minute 20 was recorded; 31 idle minutes later it has ended
+        var other = study with { Items = [new("fedcba987654", ItemKind.Test, "m", "s", "a", 1, 1)] };
+        Assert.Contains("not of 's'", Assert.Throws<InvalidDataException>(() => new RatingStore(path, other)).Message); // bound on the first open
+    }
+
     static string ReadShared(string file)
     {
         using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
