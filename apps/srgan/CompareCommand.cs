@@ -61,7 +61,7 @@ static class CompareCommand
         md.AppendLine();
         md.AppendLine(inv, $"PSNR and SSIM on the Y channel with a {degradation.Scale}-pixel border removed (the paper's protocol).");
         if (models != null) md.AppendLine().AppendLine(inv, $"Models: {models}.");
-        md.AppendLine().AppendLine(inv, $"Made by `srgan {string.Join(" ", Environment.GetCommandLineArgs().Skip(1))}`.");
+        md.AppendLine().AppendLine(inv, $"Made by `{CommandLine.Shown()}`.");
         return md.ToString();
     }
 }

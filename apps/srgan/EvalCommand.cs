@@ -63,7 +63,7 @@ static class EvalCommand
             var started = DateTime.UtcNow;
             var scores = evaluator.Run(methods, CliErrors.List(parse.GetValue(sets)!), new Progress<string>(Console.WriteLine));
             var elapsed = DateTime.UtcNow - started;
-            string commandLine = "srgan " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            string commandLine = CommandLine.Shown();
             string profile = $"{(model ? choice.Description : "no training")}; {Environment.ProcessorCount} CPU cores, {RuntimeInformation.OSDescription}, {elapsed.TotalSeconds:F0} s, {started:yyyy-MM-dd}";
             var report = new EvaluationReport(scores, EvaluationReport.Summarise(scores), options, commandLine, profile);
             ReportWriter.Write(report, folder);

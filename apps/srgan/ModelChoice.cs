@@ -1,3 +1,4 @@
+using SrganWorkbench.Data;
 using SrganWorkbench.Evaluation;
 using System.CommandLine;
 using SrganWorkbench.Inference;
@@ -95,6 +96,6 @@ sealed class ModelChoice
         var peerModel = chosen.Load(weights);
         peerModel.to(device);
         return (new ModelUpscaler(peerModel, chosen.Method, device, tiles, parse.GetValue(HistogramMatch)),
-            $"peer model {chosen.About} ({weights})");
+            $"peer model {chosen.About} ({DataRoot.Shown(weights)})");
     }
 }

@@ -38,7 +38,7 @@ static class MosCommand
                 Name = Path.GetFileName(Path.GetFullPath(folder).TrimEnd('/')),
                 Sets = CliErrors.List(parse.GetValue(sets)!), ImagesPerSet = parse.GetValue(perSet),
                 CalibrationPairs = parse.GetValue(calibration), Repeats = parse.GetValue(repeats), Seed = parse.GetValue(seed),
-            }, parse.GetValue(data), new Progress<string>(Console.WriteLine), "srgan " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1)));
+            }, parse.GetValue(data), new Progress<string>(Console.WriteLine), CommandLine.Shown());
             Console.WriteLine($"study '{study.Name}' in {folder}: {study.Rated.Count()} items to rate ({study.Methods.Count} methods), {study.Calibration.Count()} calibration pages.");
             Console.WriteLine($"serve it with: srgan mos serve {folder}");
             return 0;
@@ -99,7 +99,7 @@ static class MosCommand
             var analysis = new MosAnalysis(study, store.All());
             string outDir = parse.GetValue(output) ?? Path.Combine(RepoPaths.Results, "mos", study.Name);
             Directory.CreateDirectory(outDir);
-            string md = analysis.Markdown($"MOS study: {study.Name}", $"Made by `{study.Command}`; analysed by `srgan {string.Join(" ", Environment.GetCommandLineArgs().Skip(1))}`.");
+            string md = analysis.Markdown($"MOS study: {study.Name}", $"Made by `{study.Command}`; analysed by `{CommandLine.Shown()}`.");
             AtomicFile.WriteAllText(Path.Combine(outDir, "summary.md"), md);
             AtomicFile.WriteAllText(Path.Combine(outDir, "ratings.csv"), store.ExportCsv(study));
             var chart = PlotlyOutput.Format(MosCharts.Distribution(analysis, "Distribution of scores per method (cf. the paper's Fig. 5), % of ratings"));

@@ -57,9 +57,9 @@ static class ReproduceCommand
             var started = DateTime.UtcNow;
             var result = Reproduction.Run(options, p => bar.Update(p.Done, p.Total, p.Current, p.Elapsed));
             bar.Finish();
-            string commandLine = "srgan " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1));
+            string commandLine = CommandLine.Shown();
             string producedBy = $"`{commandLine}` on {Environment.ProcessorCount} CPU cores ({RuntimeInformation.OSDescription}), " +
-                $"{result.Elapsed.TotalMinutes:F1} min wall-clock, {started:yyyy-MM-dd HH:mm} UTC, data root {SrganWorkbench.Data.DataRoot.Resolve(options.DataRoot)}";
+                $"{result.Elapsed.TotalMinutes:F1} min wall-clock, {started:yyyy-MM-dd HH:mm} UTC, data root {SrganWorkbench.Data.DataRoot.Shown(SrganWorkbench.Data.DataRoot.Resolve(options.DataRoot))}";
             PaperTableReport.Write(result, folder, producedBy);
             Console.WriteLine(PaperTableReport.Markdown(result, producedBy));
             Console.WriteLine($"Wrote {Path.GetRelativePath(Directory.GetCurrentDirectory(), folder)}/summary.md, table1.csv, table2.csv, evaluation/");

@@ -23,7 +23,7 @@ static class DataPipelineBench
         var manifest = DatasetManifest.Load();
         string root = DataRoot.Resolve();
         var files = new[] { "T91", "BSD200" }.SelectMany(s => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, s, root))).ToList();
-        Console.WriteLine($"machine: {Timing.Machine()}; data: T91 + BSD200 ({files.Count} images) from {root}");
+        Console.WriteLine($"machine: {Timing.Machine()}; data: T91 + BSD200 ({files.Count} images) from {DataRoot.Shown(root)}");
 
         int decodeIndex = 0;
         var decode = Timing.Measure(() => ImageFile.Read(files[decodeIndex++ * 7 % files.Count]), runs: 40);

@@ -67,6 +67,38 @@ public static class DataRoot
             ? full : relative.Replace(Path.DirectorySeparatorChar, '/');
     }
 
+    /// <summary>
+    /// A path as a report, a log line or a notebook shows it, with nothing of the machine that made it: inside the
+    /// repository, relative to it (<see cref="Portable"/>); inside the weights or data root, as <c>$SRGAN_WEIGHTS/...</c>
+    /// or <c>$SRGAN_DATA/...</c> (a shell with the variables set reads it back); anywhere else, as it is.
+    /// </summary>
+    public static string Shown(string path) => Shown(path, Try(() => Resolve()), Try(() => ResolveWeights()));
+
+    /// <summary><see cref="Shown(string)"/> with the data and weights roots given (tests).</summary>
+    internal static string Shown(string path, string? dataRoot, string? weightsRoot)
+    {
+        string portable = Portable(path);
+        if (!Path.IsPathRooted(portable)) return portable;
+        foreach (var (name, root) in new[] { (WeightsVariable, weightsRoot), (DataVariable, dataRoot) })
+        {
+            if (root == null) continue;
+            string relative = Path.GetRelativePath(Path.TrimEndingDirectorySeparator(root), portable);
+            if (relative == ".") return Sibling(portable) ?? "$" + name; // the root itself: "../shared/data" says more than "$SRGAN_DATA"
+            if (relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar) && !Path.IsPathRooted(relative))
+                return $"${name}/{relative.Replace(Path.DirectorySeparatorChar, '/')}";
+        }
+        return portable;
+
+        static string? Sibling(string full) // "../x/y" beside the repository, as README's `export SRGAN_DATA=../shared/data`
+        {
+            string? relative = Try(() => Path.GetRelativePath(RepositoryRoot(), full));
+            string up = ".." + Path.DirectorySeparatorChar;
+            return relative != null && relative.StartsWith(up) && !relative[up.Length..].StartsWith(up) ? relative.Replace(Path.DirectorySeparatorChar, '/') : null;
+        }
+    }
+
+    static string? Try(Func<string> root) { try { return root(); } catch (DirectoryNotFoundException) { return null; } }
+
     /// <summary>A path recorded by <see cref="Portable"/>: absolute as it is; relative from the current directory when
     /// it exists there, else from the repository.</summary>
     public static string ResolvePortable(string path)

@@ -54,7 +54,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         if (!resume && Config.InitFrom != null) InitialiseGenerator(models.Generator);
         if (!resume) models.Average?.CopyFrom();
         AtomicFile.WriteAllText(Path.Combine(RunDirectory, "config.json"), Config.ToJson() + "\n");
-        _log($"{Config.Kind} run in {RunDirectory}: profile {Config.Profile}, steps {start}..{Config.Steps}, generator {models.Generator.ParameterCount():N0} parameters" +
+        _log($"{Config.Kind} run in {DataRoot.Shown(RunDirectory)}: profile {Config.Profile}, steps {start}..{Config.Steps}, generator {models.Generator.ParameterCount():N0} parameters" +
              (models.Discriminator != null ? $", discriminator {models.Discriminator.ParameterCount():N0}" : ""));
         if (Config.Preset != null)
         {
@@ -213,7 +213,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         if (c.Config.Generator != Config.Generator)
             throw new InvalidDataException($"{c.Path}: its generator ({c.Config.Generator}) differs from this run's ({Config.Generator}).");
         StateDict.Load(g, c.WithPrefix("generator."), c.Path + " (generator)");
-        _log($"generator initialised from {c.Path} (step {c.Step})");
+        _log($"generator initialised from {DataRoot.Shown(c.Path)} (step {c.Step})");
     }
 
     /// <summary>What a run trains and what changes as it does: the networks (initialised from the seed), the

@@ -5,6 +5,47 @@ namespace SrganWorkbench.Tests.Data;
 
 public class DataRootTests
 {
+    /// <summary>Paths as reports show them: relative inside the repository, under $SRGAN_WEIGHTS or $SRGAN_DATA inside
+    /// those roots (the roots themselves beside the repository as ../x/y), anything else as it is.</summary>
+    [Fact]
+    public void A_shown_path_carries_nothing_of_the_machine()
+    {
+        string repo = DataRoot.RepositoryRoot();
+        Assert.Equal("results/srgan-vgg22-cpu/generator.safetensors", DataRoot.Shown(Path.Combine(repo, "results", "srgan-vgg22-cpu", "generator.safetensors")));
+        string data = Path.GetFullPath(SharedData.Root), weights = Path.GetFullPath(Path.Combine(SharedData.Root, "..", "weights")); // ../shared, beside the repository
+        Assert.Equal("$SRGAN_WEIGHTS/tensorlayer-srgan-x4/g.safetensors", DataRoot.Shown(Path.Combine(weights, "tensorlayer-srgan-x4", "g.safetensors"), data, weights));
+        Assert.Equal("$SRGAN_DATA/Set14/HR/baboon.png", DataRoot.Shown(Path.Combine(data, "Set14", "HR", "baboon.png"), data, weights));
+        string beside = Path.GetRelativePath(repo, data).Replace('\\', '/');
+        if (beside.StartsWith("../") && !beside[3..].StartsWith("../")) // the root itself, beside the repository: ../shared/data
+            Assert.Equal(beside, DataRoot.Shown(data, data, weights));
+        Assert.Equal("/somewhere/else/x.png", DataRoot.Shown("/somewhere/else/x.png", data, weights));
+        Assert.Equal("$SRGAN_DATA", DataRoot.Shown("/far/away/data", "/far/away/data", weights)); // a root far from the repository: its name
+    }
+
+    /// <summary>Committed results and notebooks (their executed copies included) name no folder of the machine that made
+    /// them: a reader's clone has other folders, and a home folder names a person.</summary>
+    [Fact]
+    public void Committed_results_and_notebooks_carry_no_absolute_paths()
+    {
+        string repo = DataRoot.RepositoryRoot();
+        var (code, listed, error) = TestProcess.Run("git", ["ls-files", "results", "notebooks"], workingDirectory: repo);
+        Assert.True(code == 0, error);
+        var files = listed.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(f => !System.Text.RegularExpressions.Regex.IsMatch(f, @"\.(png|jpg|safetensors|pt|db)$")).ToList();
+        Assert.Contains(files, f => f.EndsWith(".ipynb"));
+        var absolute = new System.Text.RegularExpressions.Regex(@"(?<![\w.\-/~$])/(?:work|tmp|home|root|Users|mnt|opt|srv|var|data)/");
+        string here = Path.GetDirectoryName(repo)!; // this machine's own folders, whatever they are called
+        var found = new List<string>();
+        foreach (string file in files)
+        {
+            string[] lines = File.ReadAllLines(Path.Combine(repo, file));
+            for (int k = 0; k < lines.Length; k++)
+                if (absolute.IsMatch(lines[k]) || (here.Length > 1 && lines[k].Contains(here + "/")))
+                    found.Add($"{file}:{k + 1}: {lines[k].Trim()[..Math.Min(160, lines[k].Trim().Length)]}");
+        }
+        Assert.True(found.Count == 0, $"{found.Count} line(s) with an absolute path:\n{string.Join("\n", found.Take(20))}");
+    }
+
     /// <summary>One rule for SRGAN_DATA and SRGAN_WEIGHTS: absolute as given, relative from the repository root, blank
     /// as unset. (A variable of this test's own name: the process's real ones are left alone for the tests beside it.)</summary>
     [Fact]
