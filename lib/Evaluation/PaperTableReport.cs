@@ -87,7 +87,9 @@ public static class PaperTableReport
             var o = c.Ours;
             string P(double? v, string f) => ReportWriter.Opt(v, f, "–");
             string ours = o == null ? "missing" : P(o.Psnr, "F2");
-            sb.Append(Inv, $"| {c.Set} | {c.Row.Label}{(o != null && o.Method != c.Row.Label ? $" ({o.Method})" : "")} | {ours} | {P(c.Paper?.Psnr, "F2")} | {Signed(c.PsnrDelta, 2)} | ");
+            string recipe = c.Row.Recipe == null ? "" : (o != null && o.Method != c.Row.Label ? $", {c.Row.Recipe}" : $" ({c.Row.Recipe})");
+            string method = o != null && o.Method != c.Row.Label ? $" ({o.Method}{recipe})" : recipe;
+            sb.Append(Inv, $"| {c.Set} | {c.Row.Label}{method} | {ours} | {P(c.Paper?.Psnr, "F2")} | {Signed(c.PsnrDelta, 2)} | ");
             sb.Append(Inv, $"{P(o?.SsimDaala, "F4")} | {P(c.Paper?.Ssim, "F4")} | {Signed(c.SsimDaalaDelta, 4)} | {P(o?.Ssim, "F4")} | ");
             sb.Append(Inv, $"{P(o?.Niqe, "F2")} | {P(o?.Lpips, "F4")} | {P(o?.PeriodicDb, "F1")} | {P(c.Paper?.Mos, "F2")} |\n");
         }

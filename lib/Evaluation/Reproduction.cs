@@ -26,18 +26,22 @@ public sealed record ReproductionOptions
     public Device? Device { get; init; }
 
     /// <summary>The committed runs under <paramref name="results"/> (the repository's results/ folder): what a
-    /// fresh clone has. No SRResNet-VGG22 is committed, and SRGAN-VGG54 needs VGG19 weights this workspace lacks.</summary>
+    /// fresh clone has. SRResNet-VGG22 is the ablation grid's run (the SRGAN recipe with the adversarial weight 0, so D
+    /// never reaches G); SRGAN-VGG54 needs VGG19 weights this workspace lacks.</summary>
     public static ReproductionOptions Committed(string results) => new()
     {
         SrresnetMse = Path.Combine(results, "srresnet-cpu-continued"), // 7,000 + 4,000 steps (results/srresnet-cpu, then this)
+        SrresnetVgg22 = Path.Combine(results, "ablations", "srresnet-vgg22"),
         SrganMse = Path.Combine(results, "srgan-mse-cpu"),
         SrganVgg22 = Path.Combine(results, "srgan-vgg22-cpu"),
     };
 }
 
 /// <summary>One row of the paper's Table 1 or 2: its name there, its key in <see cref="PaperTables"/>, the method
-/// of our evaluation that fills it (null: <see cref="Missing"/> says why), and a note (e.g. a stand-in).</summary>
-public sealed record PaperRow(int Table, string Label, string PaperKey, string? Method, string? Missing = null, string? Note = null);
+/// of our evaluation that fills it (null: <see cref="Missing"/> says why), a note (e.g. a stand-in), and what the
+/// filling run is when its objective is not the paper's (<see cref="Recipe"/>: "cpu recipe"; the tables show it beside
+/// the name, the notes list its terms).</summary>
+public sealed record PaperRow(int Table, string Label, string PaperKey, string? Method, string? Missing = null, string? Note = null, string? Recipe = null);
 
 /// <summary>A row on one set: the paper's numbers beside ours (null when the row is missing).</summary>
 public sealed record PaperCell(PaperRow Row, string Set, PaperScore? Paper, SetScore? Ours)
@@ -72,16 +76,26 @@ public static class Reproduction
     /// <summary>Why a row has no model when its option is null.</summary>
     public static string MissingReason(string label) => label switch
     {
-        "SRResNet-VGG22" => "no committed model (train one: srgan train --model srresnet --content vgg22)",
+        "SRResNet-VGG22" => "no model given (the committed one is results/ablations/srresnet-vgg22; or train one: srgan train --model srresnet --content vgg22)",
         "SRGAN-VGG54" => "VGG19 conv5_4 weights exist nowhere here (the shared VGG19 file stops at conv3_4; `srgan weights download vgg19` on a machine with internet, then train srgan --content vgg54)",
         _ => "no model given",
     };
 
-    /// <summary>Table 1's columns and Table 2's rows with the methods that fill them.</summary>
-    public static (IReadOnlyList<PaperRow> Table1, IReadOnlyList<PaperRow> Table2) Rows(ReproductionOptions o)
+    /// <summary>Table 1's columns and Table 2's rows with the methods that fill them; <paramref name="configs"/>, the
+    /// loaded runs' configs by row label, mark and explain each row whose run's objective is not the paper's.</summary>
+    public static (IReadOnlyList<PaperRow> Table1, IReadOnlyList<PaperRow> Table2) Rows(ReproductionOptions o, IReadOnlyDictionary<string, TrainingConfig>? configs = null)
     {
+        string? RecipeOf(string label) => configs != null && configs.TryGetValue(label, out var c) && !Objective.IsPapers(c) ? $"{c.Profile} recipe" : null;
+        string? Terms(string label, string? note)
+        {
+            if (RecipeOf(label) is not { } recipe) return note;
+            var c = configs![label];
+            string paper = c.Kind == ModelKind.Srgan && Objective.Adversarial(c) ? $"1 x {label[(label.IndexOf('-') + 1)..]} + 1e-3 x adversarial (BCE)" : $"1 x {label[(label.IndexOf('-') + 1)..]}";
+            return (note == null ? "" : note + "; ") + $"the {recipe}, not the paper's objective: its generator minimised {Objective.Describe(c)} " +
+                $"(the paper's: {paper.Replace("MSE", "pixel MSE")}), for {c.Steps:N0} steps; its MOS (paper) is the paper's model's, not this one's";
+        }
         PaperRow Row(int table, string label, string key, string? path, string? note = null) =>
-            path == null ? new(table, label, key, null, MissingReason(label)) : new(table, label, key, label, Note: note);
+            path == null ? new(table, label, key, null, MissingReason(label)) : new(table, label, key, label, Note: Terms(label, note), Recipe: RecipeOf(label));
         var table1 = new List<PaperRow>
         {
             Row(1, "SRResNet-MSE", "srresnet", o.SrresnetMse),
@@ -90,14 +104,14 @@ public static class Reproduction
             Row(1, "SRGAN-VGG22", "srgan-vgg22", o.SrganVgg22),
             Row(1, "SRGAN-VGG54", "srgan", o.SrganVgg54),
         };
-        PaperRow srgan = o.SrganVgg54 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG54")
-            : o.SrganVgg22 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG22", Note: "our SRGAN-VGG22 stands in for the paper's SRGAN-VGG54 (no VGG19 conv5_4 weights here)")
+        PaperRow srgan = o.SrganVgg54 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG54", Note: Terms("SRGAN-VGG54", null), Recipe: RecipeOf("SRGAN-VGG54"))
+            : o.SrganVgg22 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG22", Note: Terms("SRGAN-VGG22", "our SRGAN-VGG22 stands in for the paper's SRGAN-VGG54 (no VGG19 conv5_4 weights here)"), Recipe: RecipeOf("SRGAN-VGG22"))
             : new(2, "SRGAN", "srgan", null, MissingReason("SRGAN-VGG54"));
         var table2 = new List<PaperRow>
         {
             new(2, "nearest", "nearest", "nearest"),
             new(2, "bicubic", "bicubic", "bicubic"),
-            o.SrresnetMse == null ? new(2, "SRResNet", "srresnet", null, "no model given") : new(2, "SRResNet", "srresnet", "SRResNet-MSE"),
+            o.SrresnetMse == null ? new(2, "SRResNet", "srresnet", null, "no model given") : new(2, "SRResNet", "srresnet", "SRResNet-MSE", Note: Terms("SRResNet-MSE", null), Recipe: RecipeOf("SRResNet-MSE")),
             srgan,
             new(2, "HR", "hr", "HR", Note: "the HR images themselves: PSNR infinite, SSIM 1 and LPIPS 0 by definition"),
         };
@@ -108,7 +122,6 @@ public static class Reproduction
     public static ReproductionResult Run(ReproductionOptions options, Action<ReproductionProgress>? progress = null, CancellationToken cancel = default)
     {
         var started = Stopwatch.StartNew();
-        var (rows1, rows2) = Rows(options);
         var sets2 = options.Sets;
         var sets1 = Table1Sets.Where(sets2.Contains).ToList();
         int scale = options.Evaluation.Scale;
@@ -120,7 +133,9 @@ public static class Reproduction
             if (!Directory.Exists(path) && !File.Exists(path))
                 throw new DirectoryNotFoundException($"{label}: run folder '{path}' not found (it needs generator.safetensors or checkpoint.safetensors; bash results/train-cpu.sh makes the committed ones).");
             var model = TrainedModel.Load(path, options.Device);
-            if (model.Config.Kind != kind || model.Config.Content != content)
+            // An SRGAN run whose adversarial weight is 0 trained its generator without D's gradient: an SRResNet.
+            var trained = model.Config.Kind == ModelKind.Srgan && !Objective.Adversarial(model.Config) ? ModelKind.SRResNet : model.Config.Kind;
+            if (trained != kind || model.Config.Content != content)
                 throw new ArgumentException($"{label}: '{path}' is a {model.Config.Kind} run with the {model.Config.Content} content loss; the row needs a {kind} run with {content}.");
             models[label] = model with { Upscaler = model.Upscaler.Renamed(label) };
         }
@@ -129,6 +144,7 @@ public static class Reproduction
         Load("SRGAN-MSE", options.SrganMse, ModelKind.Srgan, ContentLoss.Mse);
         Load("SRGAN-VGG22", options.SrganVgg22, ModelKind.Srgan, ContentLoss.Vgg22);
         Load("SRGAN-VGG54", options.SrganVgg54, ModelKind.Srgan, ContentLoss.Vgg54);
+        var (rows1, rows2) = Rows(options, models.ToDictionary(kv => kv.Key, kv => kv.Value.Config));
 
         ISuperResolver Method(string name) => name switch
         {

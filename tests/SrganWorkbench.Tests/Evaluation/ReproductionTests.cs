@@ -12,10 +12,12 @@ public class ReproductionTests
     static readonly string Results = Path.Combine(DataRoot.RepositoryRoot(), "results");
 
     /// <summary>Set5 only, the paper's SSIM on and the slower measures off: seconds. No SRGAN-MSE is given, so its
-    /// Table 1 row must say it is missing; the committed SRResNet and SRGAN-VGG22 fill the rest.</summary>
+    /// Table 1 row must say it is missing; the committed SRResNet, SRResNet-VGG22 (the ablation grid's) and SRGAN-VGG22
+    /// fill the rest.</summary>
     static ReproductionResult RunSet5() => Reproduction.Run(new ReproductionOptions
     {
         SrresnetMse = Path.Combine(Results, "srresnet-cpu"),
+        SrresnetVgg22 = Path.Combine(Results, "ablations", "srresnet-vgg22"),
         SrganVgg22 = Path.Combine(Results, "srgan-vgg22-cpu"),
         Sets = ["Set5"],
         Evaluation = new EvaluationOptions { ComputeSsimDaala = true, ComputeNiqe = false, ComputeLpips = false, ComputePeriodic = false },
@@ -59,8 +61,20 @@ public class ReproductionTests
         Assert.Null(hr.PsnrDelta);
         Assert.Equal(4.32, hr.Paper!.Mos);
 
+        // A run whose objective is not the paper's says so beside its name, and its note lists what it minimised.
+        Assert.Null(r.Table2.Single(c => c.Row.Label == "SRResNet").Row.Recipe); // the pixel MSE alone: the paper's objective
+        Assert.Equal("cpu recipe", srgan.Row.Recipe);
+        Assert.Contains("1e-4 x VGG22 + 1 x pixel MSE + 10 x grid + 10 x chroma + 1e-3 x adversarial (BCE)", srgan.Row.Note);
+        Assert.Contains("the paper's: 1 x VGG22 + 1e-3 x adversarial (BCE)", srgan.Row.Note);
+        Assert.Contains("MOS (paper) is the paper's model's, not this one's", srgan.Row.Note);
+        var srresnetVgg22 = r.Table1.Single(c => c.Row.Label == "SRResNet-VGG22");
+        Assert.NotNull(srresnetVgg22.Ours); // the ablation run: an SRGAN-trainer run whose G never saw D's gradient
+        Assert.Equal("ablation recipe", srresnetVgg22.Row.Recipe);
+        Assert.Contains("1e-4 x VGG22 + 1 x pixel MSE + 2e-8 x TV + 10 x grid (the paper's: 1 x VGG22)", srresnetVgg22.Row.Note);
+        Assert.DoesNotContain("adversarial", srresnetVgg22.Row.Note!.Split("(the paper's")[0]);
+
         // Missing rows keep the paper's numbers and say why.
-        foreach (var label in new[] { "SRResNet-VGG22", "SRGAN-MSE", "SRGAN-VGG54" })
+        foreach (var label in new[] { "SRGAN-MSE", "SRGAN-VGG54" })
         {
             var missing = r.Table1.Single(c => c.Row.Label == label);
             Assert.Null(missing.Ours);
@@ -68,8 +82,8 @@ public class ReproductionTests
             Assert.False(string.IsNullOrEmpty(missing.Row.Missing));
         }
         Assert.Contains("conv5_4", r.Table1.Single(c => c.Row.Label == "SRGAN-VGG54").Row.Missing);
-        // Networks ran once per image: 5 methods on Set5 and nothing more (Table 1 reused Table 2's rows).
-        Assert.Equal(5 * 5, r.Evaluation.Images.Count);
+        // Networks ran once per image: Table 2's 5 methods and Table 1's one more on Set5 (Table 1 reused Table 2's rows).
+        Assert.Equal(6 * 5, r.Evaluation.Images.Count);
     }
 
     [Fact]
@@ -84,7 +98,10 @@ public class ReproductionTests
         Assert.Contains($"| Set5 | bicubic | 28.42 | 28.43 | -0.01 | 0.8211 | 0.8211 | +0.0000 | {bicubic.Ssim.ToString("F4", CultureInfo.InvariantCulture)} | – | – | – | 1.97 |", md);
         Assert.Contains("| Set5 | HR | ∞ | ∞ | – | 1.0000 | 1.0000 | +0.0000 | 1.0000 | – | – | – | 4.32 |", md);
         Assert.Contains("| Set5 | SRGAN-MSE | missing | 30.64 | – | – | 0.8701 | – | – | – | – | – | 3.77 |", md);
-        Assert.Contains("| Set5 | SRGAN (SRGAN-VGG22) |", md);
+        Assert.Contains("| Set5 | SRGAN (SRGAN-VGG22, cpu recipe) |", md);
+        Assert.Contains("| Set5 | SRGAN-VGG22 (cpu recipe) |", md);
+        Assert.Contains("| Set5 | SRResNet-VGG22 (ablation recipe) |", md);
+        Assert.Contains("| Set5 | SRResNet-MSE |", md);
         Assert.Contains("- **SRGAN-VGG54**: missing: VGG19 conv5_4 weights exist nowhere here", md);
         Assert.Contains("srgan-vgg22-cpu", md); // the run behind the row, with its profile and steps
         Assert.Matches(@"SRGAN-VGG22\*\*: Srgan checkpoint .*, cpu profile, step \d+ of \d+", md);
