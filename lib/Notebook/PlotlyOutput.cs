@@ -47,7 +47,9 @@ public static class PlotlyOutput
 
     public static MimeBundle Format(GenericChart chart)
     {
-        string figure = GenericChart.toFigureJson(chart);
+        var styled = JsonNode.Parse(GenericChart.toFigureJson(chart))!.AsObject();
+        ChartStyle.Apply(styled); // the workspace's layout: size, wrapped title, legend above the plot (ChartStyle.cs)
+        string figure = styled.ToJsonString();
         string id = "plotly-" + Guid.NewGuid().ToString("N");
         bool first = Interlocked.Exchange(ref _scriptEmbedded, 1) == 0;
         // plotly.js is a UMD bundle: on a page with an AMD loader (the classic Jupyter Notebook; nbconvert's HTML when the

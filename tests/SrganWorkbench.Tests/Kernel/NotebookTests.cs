@@ -148,6 +148,41 @@ public partial class NotebookTests(ITestOutputHelper output)
     }
 
     /// <summary>
+    /// Every chart of the stored copies reads whole as GitHub shows it (its PNG, drawn at the figure's size): each title
+    /// line fits the chart's width (a 600 px chart cut its titles), both axes are named, a legend sits in rows above the
+    /// plot rather than in the right third of it, and point labels are not clipped at the plot's edge (ChartStyle).
+    /// What this cannot check (overlapping labels, an outlier squeezing the rest) a person checks by looking.
+    /// </summary>
+    [Fact]
+    public void Every_stored_chart_has_a_whole_title_named_axes_and_its_legend_above_the_plot()
+    {
+        var problems = new List<string>();
+        foreach (string copy in Directory.GetFiles(Path.Combine(Notebooks, ExecutedCopies.Folder), "*.ipynb"))
+            foreach (var (output, k) in Outputs(copy).Select((o, k) => (o, k)))
+            {
+                if (!output.TryGetProperty("data", out var data) || !data.TryGetProperty("application/vnd.plotly.v1+json", out var figure)) continue;
+                string where = $"{Path.GetFileName(copy)} output {k}";
+                var layout = figure.GetProperty("layout");
+                double width = layout.TryGetProperty("width", out var w) ? w.GetDouble() : 0;
+                if (width < 800) problems.Add($"{where}: {width} px wide");
+                string title = layout.TryGetProperty("title", out var t) && t.TryGetProperty("text", out var tt) ? tt.GetString() ?? "" : "";
+                if (title.Length == 0) problems.Add($"{where}: no title");
+                foreach (string line in title.Split("<br>"))
+                    if (line.Length > ChartStyle.TitleLineChars(width)) problems.Add($"{where}: title line of {line.Length} characters, wider than the chart: '{line}'");
+                foreach (string axis in new[] { "xaxis", "yaxis" })
+                    if (!layout.TryGetProperty(axis, out var a) || !a.TryGetProperty("title", out var at) || !at.TryGetProperty("text", out var atext) || string.IsNullOrWhiteSpace(atext.GetString()))
+                        problems.Add($"{where} ('{title}'): the {axis[0]} axis has no name");
+                var traces = figure.GetProperty("data").EnumerateArray().ToList();
+                if (traces.Count(tr => tr.TryGetProperty("name", out _)) > 1 && (!layout.TryGetProperty("legend", out var legend) || !legend.TryGetProperty("orientation", out var o) || o.GetString() != "h"))
+                    problems.Add($"{where} ('{title}'): a legend beside the plot");
+                foreach (var tr in traces)
+                    if (tr.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.Array && (!tr.TryGetProperty("cliponaxis", out var clip) || clip.GetBoolean()))
+                        problems.Add($"{where} ('{title}'): point labels clipped at the plot's edge");
+            }
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    /// <summary>
     /// A stored copy's charts get a PNG form drawn by headless Chromium from the chart's own figure (GitHub's notebook
     /// view runs no JavaScript), at the figure's size, showing the chart (not a blank page); their HTML form goes.
     /// </summary>
