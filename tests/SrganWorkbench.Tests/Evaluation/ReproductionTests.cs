@@ -123,6 +123,26 @@ public class ReproductionTests
         Assert.DoesNotContain(Directory.GetFiles(temp.Path, "*.tmp", SearchOption.AllDirectories), _ => true);
     }
 
+    /// <summary>Table 2's SRGAN stand-in: SRGAN-VGG34 only when it beats SRGAN-VGG22 on LPIPS and NIQE on every set;
+    /// one set or one measure against it keeps SRGAN-VGG22; either way the reason names the numbers.</summary>
+    [Fact]
+    public void The_stand_in_rule_takes_vgg34_only_when_it_wins_both_measures_on_every_set()
+    {
+        SetScore S(string set, string method, double lpips, double niqe) => new(set, method, 5, 27, 0.8, niqe, null, lpips);
+        string[] sets = ["Set5", "Set14", "BSD100"];
+        List<SetScore> Scores(double bsdNiqe34) => sets.SelectMany(set => new[] {
+            S(set, "SRGAN-VGG22", 0.25, 6.0), S(set, "SRGAN-VGG34", 0.20, set == "BSD100" ? bsdNiqe34 : 5.5) }).ToList();
+        var (wins, why) = Reproduction.StandIn(Scores(5.9), sets);
+        Assert.Equal("SRGAN-VGG34", wins);
+        Assert.Contains(Reproduction.StandInRule, why);
+        Assert.Contains("BSD100 LPIPS 0.200 vs 0.250, NIQE 5.90 vs 6.00", why);
+        var (loses, because) = Reproduction.StandIn(Scores(6.1), sets); // NIQE worse on one set
+        Assert.Equal("SRGAN-VGG22", loses);
+        Assert.Contains("NIQE 6.10 vs 6.00", because);
+        Assert.Equal("SRGAN-VGG22", Reproduction.StandIn(Scores(5.9).Where(s => s.Method == "SRGAN-VGG22").ToList(), sets).Method);
+        Assert.Equal("SRGAN-VGG22", Reproduction.StandIn(Scores(5.9).Select(s => s with { Niqe = null }).ToList(), sets).Method);
+    }
+
     [Fact]
     public void A_run_of_the_wrong_kind_is_refused_naming_the_row_and_the_folder()
     {
