@@ -51,10 +51,16 @@ sealed class ModelChoice
         var paths = CliErrors.List(parse.GetValue(Model) ?? "");
         var models = paths.Select(path => CreateOne(parse, path, null)).ToList();
         // Runs named alike (same kind, content and profile) get their folder's name too: reports group rows by name.
+        // Folders named alike too (results/srgan-vgg22-cpu and runs/previous/srgan-vgg22-cpu): their paths.
         var shared = models.GroupBy(m => m.Upscaler.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
+        var sameFolder = paths.Select(RunName).GroupBy(n => n).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
         for (int i = 0; i < models.Count; i++)
             if (shared.Contains(models[i].Upscaler.Name))
-                models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{RunName(paths[i])}"), models[i].Description);
+            {
+                string run = RunName(paths[i]);
+                string folder = Directory.Exists(paths[i]) ? paths[i] : Path.GetDirectoryName(Path.GetFullPath(paths[i]))!;
+                models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{(sameFolder.Contains(run) ? DataRoot.Shown(folder) : run)}"), models[i].Description);
+            }
         var peers = CliErrors.List(parse.GetValue(Peer) ?? "");
         if (peers.Length > 1 && parse.GetValue(PeerWeights) != null)
             throw new ArgumentException("--peer-weights names one file; give it with a single --peer.");

@@ -54,6 +54,16 @@ public class TrainingCliTests
         var pairRows = File.ReadAllLines(Path.Combine(pair, "summary.md")).Where(l => l.StartsWith("| Set5 |")).ToList();
         Assert.Equal(["srgan-vgg22-smoke:srgan", "srgan-vgg22-smoke:srgan-copy"], pairRows.Select(r => r.Split('|')[2].Trim()));
         Assert.All(pairRows, r => Assert.Equal("5", r.Split('|')[3].Trim()));
+        // Folders named alike as well (a run and its earlier copy elsewhere): each row named by its folder's path.
+        string elsewhere = Path.Combine(temp.File("earlier"), Path.GetFileName(gan)), pair2 = temp.File("pair2");
+        Directory.CreateDirectory(elsewhere);
+        File.Copy(Path.Combine(gan, "generator.safetensors"), Path.Combine(elsewhere, "generator.safetensors"));
+        var ev4 = Srgan("eval", "--model", $"{gan},{elsewhere}", "--sets", "Set5", "--no-niqe", "--no-lpips", "--no-periodic", "--out", pair2);
+        Assert.True(ev4.Code == 0, ev4.Err);
+        var pair2Rows = File.ReadAllLines(Path.Combine(pair2, "summary.md")).Where(l => l.StartsWith("| Set5 |")).Select(r => r.Split('|')[2].Trim()).ToList();
+        Assert.Equal(2, pair2Rows.Distinct().Count());
+        Assert.All(pair2Rows, r => Assert.StartsWith("srgan-vgg22-smoke:", r));
+        Assert.Contains(pair2Rows, r => r.EndsWith("/earlier/srgan"));
 
         // The side-by-side figure: bicubic, the two runs, HR.
         string figure = temp.File("fig.png");
