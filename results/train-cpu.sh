@@ -5,7 +5,7 @@
 # Set5, Set14 and BSD100 (PSNR, SSIM, NIQE). Re-running continues a run from its checkpoint and skips finished
 # ones; stop it at any time (Ctrl-C or SIGTERM saves a checkpoint). `table` scores the three beside bicubic and the
 # two peers in results/table-cpu; `paper-tables` writes the paper's Tables 1 and 2 from the three (srgan reproduce).
-#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srresnet-continued|srgan-vgg22|srgan-mse|table|paper-tables ...]
+#   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash results/train-cpu.sh [srresnet|srresnet-continued|srgan-vgg22|srgan-mse|srgan-vgg34|srgan-paper-objective|table|paper-tables ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # SRGAN_CLI names a published srgan to use instead (so rebuilding the repo cannot disturb a long run).
@@ -25,7 +25,7 @@ train() { # folder, then train options
 }
 
 runs=("$@")
-[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srresnet-continued srgan-vgg22 srgan-mse table paper-tables)
+[[ ${#runs[@]} -gt 0 ]] || runs=(srresnet srresnet-continued srgan-vgg22 srgan-mse srgan-vgg34 srgan-paper-objective table paper-tables)
 for r in "${runs[@]}"; do
     case $r in
         srresnet)    train results/srresnet-cpu --model srresnet --profile cpu ;;
@@ -33,12 +33,23 @@ for r in "${runs[@]}"; do
         srresnet-continued) train results/srresnet-cpu-continued --config results/srresnet-cpu-continued/start.config.json ;;
         srgan-vgg22) train results/srgan-vgg22-cpu --model srgan --profile cpu --content vgg22 --init-from results/srresnet-cpu-continued ;;
         srgan-mse)   train results/srgan-mse-cpu --model srgan --profile cpu --content mse --init-from results/srresnet-cpu-continued ;;
+        # The cpu recipe with the deepest VGG layer the shared VGG19 has (relu3_4): Table 2's SRGAN stand-in candidate.
+        srgan-vgg34) train results/srgan-vgg34-cpu --model srgan --profile cpu --content vgg34 --init-from results/srresnet-cpu-continued ;;
+        # The paper's objective alone (VGG22 x 1 + 1e-3 adversarial, no pixel, grid or chroma term) on the ablation
+        # schedule (400 steps): what the cpu recipe's extra terms are for. Scored on Table 1's sets.
+        srgan-paper-objective)
+                     out=results/srgan-vgg22-paper-objective
+                     if [[ ! -f $out/generator.safetensors ]]; then
+                         srgan train --model srgan --profile ablation --content vgg22 --content-weight 1 --pixel-weight 0 --grid-weight 0 --chroma-weight 0 \
+                             --init-from results/srresnet-cpu-continued --out "$out" $([[ -f $out/checkpoint.safetensors ]] && echo --resume)
+                         srgan eval --model "$out/generator.safetensors" --sets Set5,Set14 --out "$out/eval"
+                     else echo "$out: finished"; fi ;;
         # The three beside bicubic and both peers in one table (the paper's Tables 1 and 2 where it has the row).
         table)       srgan eval --method bicubic --sets Set5,Set14,BSD100 --out results/table-cpu \
                          --model results/srresnet-cpu-continued/generator.safetensors,results/srgan-mse-cpu/generator.safetensors,results/srgan-vgg22-cpu/generator.safetensors \
                          --peer leftthomas,tensorlayer ;;
         # The paper's Tables 1 and 2, ours beside the paper's (results/paper-tables).
         paper-tables) srgan reproduce ;;
-        *) echo "unknown run '$r': expected srresnet, srresnet-continued, srgan-vgg22, srgan-mse, table or paper-tables" >&2; exit 2 ;;
+        *) echo "unknown run '$r': expected srresnet, srresnet-continued, srgan-vgg22, srgan-mse, srgan-vgg34, srgan-paper-objective, table or paper-tables" >&2; exit 2 ;;
     esac
 done
