@@ -24,6 +24,8 @@ public static class AdminTokens
         {
             string path = options.AdminTokenFile;
             if (!File.Exists(path)) throw new FileNotFoundException($"{path}: admin token file not found (--admin-token-file).", path);
+            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+                throw new InvalidDataException($"{path}: other users can read this admin token file; make it yours alone (chmod 600 {path}).");
             return (Checked(File.ReadAllText(path).Trim(), $"{path} (--admin-token-file)"), $"in {path}");
         }
         string? fromEnvironment = Environment.GetEnvironmentVariable(Variable);
@@ -45,6 +47,6 @@ public static class AdminTokens
         return token;
     }
 
-    /// <summary>The first characters of a token, enough to tell two apart in a log, far too few to use.</summary>
-    public static string Hint(string token) => token[..4] + "…";
+    /// <summary>A token's fingerprint for logs: the first 8 hex digits of its SHA-256, enough to tell two apart, nothing of the token.</summary>
+    public static string Hint(string token) => "fingerprint " + RatingStore.Hash(token)[..8];
 }

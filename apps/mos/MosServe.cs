@@ -16,7 +16,7 @@ public static class MosServe
         using (site)
         {
             output.WriteLine($"MOS study at {site.Url}  (raters)");
-            output.WriteLine($"admin: {site.AdminUrl}  (log in with the admin token {AdminTokens.Hint(site.AdminToken)} {site.AdminTokenWhere}, or send it as 'Authorization: Bearer ...'; never put it in a URL)");
+            output.WriteLine($"admin: {site.AdminUrl}  (log in with the admin token {site.AdminTokenWhere}, {AdminTokens.Hint(site.AdminToken)}, or send it as 'Authorization: Bearer ...'; never put it in a URL)");
             var (issued, used) = site.Store.CodeCounts();
             output.WriteLine(issued == 0
                 ? $"no rater codes yet: issue them with `srgan mos codes {options.StudyFolder} --count N`"

@@ -123,7 +123,7 @@ public sealed partial class MosServer
         if (header == null && auth != null && auth.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) header = auth["Bearer ".Length..].Trim();
         if (header != null) return IsAdminToken(header) ? null : (403, "wrong admin token");
         if (request.Cookies.ContainsKey(AdminCookie)) return LiveAdminSession(request) != null ? null : (401, "admin session ended; log in again");
-        return (401, "admin token required: log in at /admin, or send 'Authorization: Bearer TOKEN' (see where the server said the token is)");
+        return (401, "admin token required: log in at /admin, or send 'Authorization: Bearer TOKEN' (the server's start-up lines say where the token is)");
     }
 
     /// <summary>The login this request's cookie belongs to, if it has not ended (an ended one is forgotten).</summary>
@@ -153,7 +153,7 @@ public sealed partial class MosServer
         <!doctype html><html><head><meta charset="utf-8"><title>MOS study admin: log in</title>
         <style>body{font-family:system-ui,sans-serif;margin:2em}input{font-size:1.1em;padding:.3em}.error{color:#b71c1c}</style></head><body>
         <h1>MOS study admin</h1>
-        <form method="post" action="/admin/login"><label>Admin token (printed when the server started):
+        <form method="post" action="/admin/login"><label>Admin token (where the server's start-up lines said):
         <input type="password" name="token" id="token" autocomplete="current-password" required></label> <button type="submit">Log in</button></form>
         {{(error == null ? "" : $"<p class=\"error\">{WebUtility.HtmlEncode(error)}</p>")}}
         </body></html>
@@ -164,7 +164,8 @@ public sealed partial class MosServer
     /// (a notebook kernel), whose signals and exit stay that program's.</summary>
     public WebApplication Build(MosServerOptions options, bool consoleLifetime = true)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        // Production whatever ASPNETCORE_ENVIRONMENT says: a development setting would show strangers stack traces.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
         if (!consoleLifetime) builder.Services.AddSingleton<IHostLifetime, GuestLifetime>();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = MaxBodyBytes);

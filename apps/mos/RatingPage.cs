@@ -65,7 +65,8 @@ static class RatingPage
  <p class="error" id="error"></p>
 </main>
 <script>
-// The session lives in this tab only (sessionStorage): the next person at a shared computer, or a new tab, starts signed out.
+// The session lives in this tab only (sessionStorage): a new tab or window starts signed out. (A browser restoring a closed
+// tab restores its sessionStorage too; the sign-out button and the server's idle limit are what end a session for good.)
 const KEY = "mos-session";
 let session = JSON.parse(sessionStorage.getItem(KEY) || "null");
 let current = null, busy = false, loaded = false;
@@ -145,9 +146,10 @@ async function rate(score) {
 $("continue").addEventListener("click", next);
 $("signout").addEventListener("click", signOut);
 $("next-person").addEventListener("click", signOut);
-for (const b of document.querySelectorAll("#scale button")) b.addEventListener("click", () => rate(Number(b.dataset.score)));
+for (const b of document.querySelectorAll("#scale button")) b.addEventListener("click", () => { b.blur(); rate(Number(b.dataset.score)); }); // no focus left to rate the next image by Enter
 document.addEventListener("keydown", ev => {
-  if (ev.target.tagName === "INPUT") return;
+  // A held key would rate each new image the moment it loads; a modifier means a browser shortcut, not a score.
+  if (ev.target.tagName === "INPUT" || ev.repeat || ev.ctrlKey || ev.altKey || ev.metaKey) return;
   if (current && current.kind === "rate" && ev.key >= "1" && ev.key <= "5") rate(Number(ev.key));
   if (current && current.kind === "calibration" && ev.key === "Enter") next();
 });

@@ -19,7 +19,7 @@ static class ReproduceCommand
         var srresnet = Run("--srresnet", "SRResNet-MSE", committed.SrresnetMse);
         var srresnetVgg22 = Run("--srresnet-vgg22", "SRResNet-VGG22 (an SRGAN-recipe run with adversarial weight 0 counts)", committed.SrresnetVgg22);
         var srganMse = Run("--srgan-mse", "SRGAN-MSE", committed.SrganMse);
-        var srganVgg22 = Run("--srgan-vgg22", "SRGAN-VGG22 (also Table 2's SRGAN unless --srgan-vgg54 is given)", committed.SrganVgg22);
+        var srganVgg22 = Run("--srgan-vgg22", "SRGAN-VGG22 (also Table 2's SRGAN, unless --srgan-vgg54 is given or SRGAN-VGG34 wins the stand-in rule)", committed.SrganVgg22);
         var srganVgg54 = Run("--srgan-vgg54", "SRGAN-VGG54", null);
         var srganVgg34 = Run("--srgan-vgg34", "SRGAN-VGG34 (Table 2's SRGAN stand-in when it beats SRGAN-VGG22 on LPIPS and NIQE on every set; scored without --srgan-vgg54)", committed.SrganVgg34);
         var sets = new Option<string>("--sets") { Description = "Table 2's test sets (Table 1 uses Set5 and Set14 of them).", DefaultValueFactory = _ => "Set5,Set14,BSD100" };

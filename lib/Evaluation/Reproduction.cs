@@ -116,7 +116,8 @@ public static class Reproduction
         {
             if (RecipeOf(label) is not { } recipe) return note;
             var c = configs![label];
-            string paper = c.Kind == ModelKind.Srgan && Objective.Adversarial(c) ? $"1 x {label[(label.IndexOf('-') + 1)..]} + 1e-3 x adversarial (BCE)" : $"1 x {label[(label.IndexOf('-') + 1)..]}";
+            string layer = label == "SRGAN-VGG34" ? "VGG54" : label[(label.IndexOf('-') + 1)..]; // VGG34 only ever stands in for the paper's SRGAN-VGG54
+            string paper = c.Kind == ModelKind.Srgan && Objective.Adversarial(c) ? $"1 x {layer} + 1e-3 x adversarial (BCE)" : $"1 x {layer}";
             return (note == null ? "" : note + "; ") + $"the {recipe}, not the paper's objective: its generator minimised {Objective.Describe(c)} " +
                 $"(the paper's: {paper.Replace("MSE", "pixel MSE")}), for {c.Steps:N0} steps; its MOS (paper) is the paper's model's, not this one's";
         }
@@ -164,7 +165,7 @@ public static class Reproduction
             // An SRGAN run whose adversarial weight is 0 trained its generator without D's gradient: an SRResNet.
             var trained = model.Config.Kind == ModelKind.Srgan && !Objective.Adversarial(model.Config) ? ModelKind.SRResNet : model.Config.Kind;
             if (trained != kind || model.Config.Content != content)
-                throw new ArgumentException($"{label}: '{path}' is a {model.Config.Kind} run with the {model.Config.Content} content loss; the row needs a {kind} run with {content}.");
+                throw new ArgumentException($"{label}: '{path}' is a{(trained != model.Config.Kind ? "n SRResNet (an Srgan run whose adversarial weight is 0)" : $" {model.Config.Kind}")} run with the {model.Config.Content} content loss; the row needs a {kind} run with {content}.");
             models[label] = model with { Upscaler = model.Upscaler.Renamed(label) };
         }
         Load("SRResNet-MSE", options.SrresnetMse, ModelKind.SRResNet, ContentLoss.Mse);

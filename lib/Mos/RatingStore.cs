@@ -127,8 +127,9 @@ public sealed class RatingStore
         """;
 
     /// <summary>Version 1 (raters keyed by lower-cased name, plain tokens): the tokens move, hashed, to
-    /// <c>tokens</c> (browsers holding one keep their session); ratings and ids stay. Such a rater has no code,
-    /// so nobody can join as them by name any more; one who lost their browser's token needs a new code.</summary>
+    /// <c>tokens</c>; ratings and ids stay. Such a rater has no code, so nobody can join as them by name any more, and
+    /// their session ends with the idle limit counted from when it began (version 3's rule): to continue, they need a
+    /// code (`srgan mos codes`), which makes them a new rater id.</summary>
     static void MigrateFromVersion1(SqliteConnection c, SqliteTransaction tx)
     {
         Run(c, """

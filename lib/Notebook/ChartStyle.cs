@@ -39,14 +39,15 @@ public static class ChartStyle
             title["text"] = wrapped;
             titleLines = wrapped.Split("<br>").Length;
             title["yref"] = "container";
-            title["y"] = 1 - 10 / (Number(layout["height"]) ?? Height);
+            // Plotly anchors a wrapped title by its first line: each further line moves it down by one line's height.
+            title["y"] = 1 - (10 + (titleLines - 1) * TitleLineHeight) / (Number(layout["height"]) ?? Height);
             title["yanchor"] = "top";
         }
 
         var names = traces.OfType<JsonObject>().Where(t => t["showlegend"]?.GetValue<bool>() != false && t["name"] is JsonValue)
             .Select(t => t["name"]!.ToString()).ToList();
         int legendRows = 0;
-        if (names.Count > 1 && layout["legend"] is null)
+        if (names.Count > 1 && layout["legend"] is null && layout["showlegend"]?.GetValue<bool>() != false)
         {
             layout["legend"] = new JsonObject { ["orientation"] = "h", ["x"] = 0, ["xanchor"] = "left", ["y"] = 1.02, ["yanchor"] = "bottom" };
             double row = 0, available = width - 160;

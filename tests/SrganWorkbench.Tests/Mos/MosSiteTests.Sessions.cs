@@ -242,6 +242,7 @@ public partial class MosSiteTests
         Assert.Contains("--admin-token is refused", onCommandLine.Err);
         string shortFile = temp.File("short.txt");
         File.WriteAllText(shortFile, "admin\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(shortFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var tooShort = TestProcess.Srgan("mos", "serve", folder, "--admin-token-file", shortFile, "--port", Port());
         Assert.Equal(2, tooShort.Code);
         Assert.Contains("at least 16 characters", tooShort.Err);
@@ -280,6 +281,14 @@ public partial class MosSiteTests
         Assert.Equal(32, File.ReadAllText(tokenPath).Trim().Length);
         string fromFile = temp.File("token.txt");
         File.WriteAllText(fromFile, "correct-horse-battery-staple-42\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(fromFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            var readable = TestProcess.Srgan("mos", "serve", folder, "--admin-token-file", fromFile, "--port", Port());
+            Assert.Equal(2, readable.Code);
+            Assert.Contains("other users can read this admin token file", readable.Err);
+            File.SetUnixFileMode(fromFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         await Serve(new(), fromFile, () => "correct-horse-battery-staple-42");
         await Serve(new() { [AdminTokens.Variable] = "an-admin-token-from-the-environment" }, null, () => "an-admin-token-from-the-environment");
     }
