@@ -65,7 +65,8 @@ public class ReproductionTests
         Assert.Null(r.Table2.Single(c => c.Row.Label == "SRResNet").Row.Recipe); // the pixel MSE alone: the paper's objective
         Assert.Equal("cpu recipe", srgan.Row.Recipe);
         Assert.Contains("1e-4 x VGG22 + 1 x pixel MSE + 10 x grid + 10 x chroma + 1e-3 x adversarial (BCE)", srgan.Row.Note);
-        Assert.Contains("the paper's: 1 x VGG22 + 1e-3 x adversarial (BCE)", srgan.Row.Note);
+        Assert.Contains("the paper's: 1 x VGG54 + 1e-3 x adversarial (BCE)", srgan.Row.Note); // Table 2's row is the paper's SRGAN-VGG54
+        Assert.Contains("the paper's: 1 x VGG22 + 1e-3 x adversarial (BCE)", vgg22.Row.Note); // Table 1's is its SRGAN-VGG22
         Assert.Contains("MOS (paper) is the paper's model's, not this one's", srgan.Row.Note);
         var srresnetVgg22 = r.Table1.Single(c => c.Row.Label == "SRResNet-VGG22");
         Assert.NotNull(srresnetVgg22.Ours); // the ablation run: an SRGAN-trainer run whose G never saw D's gradient
