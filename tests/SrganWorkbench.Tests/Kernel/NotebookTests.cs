@@ -173,7 +173,10 @@ public partial class NotebookTests(ITestOutputHelper output)
                     if (!layout.TryGetProperty(axis, out var a) || !a.TryGetProperty("title", out var at) || !at.TryGetProperty("text", out var atext) || string.IsNullOrWhiteSpace(atext.GetString()))
                         problems.Add($"{where} ('{title}'): the {axis[0]} axis has no name");
                 var traces = figure.GetProperty("data").EnumerateArray().ToList();
-                if (traces.Count(tr => tr.TryGetProperty("name", out _)) > 1 && (!layout.TryGetProperty("legend", out var legend) || !legend.TryGetProperty("orientation", out var o) || o.GetString() != "h"))
+                // Plotly draws a legend when two or more traces would appear in it (a trace with showlegend false does not).
+                int inLegend = traces.Count(tr => tr.TryGetProperty("name", out _) && !(tr.TryGetProperty("showlegend", out var shown) && shown.ValueKind == JsonValueKind.False));
+                bool hidden = layout.TryGetProperty("showlegend", out var showLegend) && showLegend.ValueKind == JsonValueKind.False;
+                if (inLegend > 1 && !hidden && (!layout.TryGetProperty("legend", out var legend) || !legend.TryGetProperty("orientation", out var o) || o.GetString() != "h"))
                     problems.Add($"{where} ('{title}'): a legend beside the plot");
                 foreach (var tr in traces)
                     if (tr.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.Array && (!tr.TryGetProperty("cliponaxis", out var clip) || clip.GetBoolean()))
