@@ -229,8 +229,7 @@ public sealed partial class MosServer
             if (item == null || !_items.TryGetValue(item, out var it)) return Error(404, $"unknown item '{item}'");
             if (it.Kind == ItemKind.Calibration) return Error(400, $"item '{item}' is a calibration example; it is not rated");
             // The paper's raters saw the anchors first; so does everyone here, whatever a client sends.
-            var seen = _store.CalibrationSeen(rater);
-            if (_study.Calibration.Any(c => !seen.Contains(c.Id))) return Error(409, "see the calibration examples first: reload the page");
+            if (PendingCalibration(rater) != null) return Error(409, "see the calibration examples first: reload the page");
             var outcome = _store.Rate(rater, item, score);
             return outcome == RateOutcome.Stored
                 ? Results.Json(new { stored = true, next = Next(rater) })
@@ -282,9 +281,8 @@ public sealed partial class MosServer
     /// <summary>The rater's next step: an unseen calibration page, the next unrated item in their own order, or done.</summary>
     object Next(string rater)
     {
-        var seen = _store.CalibrationSeen(rater);
         var calibration = _study.Calibration.ToList();
-        var pending = calibration.FirstOrDefault(c => !seen.Contains(c.Id));
+        var pending = PendingCalibration(rater);
         var order = Order(rater);
         var rated = _store.RatedItems(rater);
         var progress = new { done = order.Count(i => rated.Contains(i.Id)), total = order.Count };
@@ -292,6 +290,13 @@ public sealed partial class MosServer
             return new { kind = "calibration", item = View(pending), anchor = pending.Anchor, step = calibration.IndexOf(pending) + 1, steps = calibration.Count, progress };
         var next = order.FirstOrDefault(i => !rated.Contains(i.Id));
         return next == null ? new { kind = "done", progress } : new { kind = "rate", item = View(next), progress };
+    }
+
+    /// <summary>The first calibration page the rater has not seen yet, or null once they have seen them all.</summary>
+    StudyItem? PendingCalibration(string rater)
+    {
+        var seen = _store.CalibrationSeen(rater);
+        return _study.Calibration.FirstOrDefault(c => !seen.Contains(c.Id));
     }
 
     static object View(StudyItem i) => new { id = i.Id, url = $"/img/{i.Id}.png", width = i.Width, height = i.Height };

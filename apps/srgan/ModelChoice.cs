@@ -58,8 +58,7 @@ sealed class ModelChoice
             if (shared.Contains(models[i].Upscaler.Name))
             {
                 string run = RunName(paths[i]);
-                string folder = Directory.Exists(paths[i]) ? paths[i] : Path.GetDirectoryName(Path.GetFullPath(paths[i]))!;
-                models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{(sameFolder.Contains(run) ? DataRoot.Shown(folder) : run)}"), models[i].Description);
+                models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{(sameFolder.Contains(run) ? DataRoot.Shown(RunFolder(paths[i])) : run)}"), models[i].Description);
             }
         var peers = CliErrors.List(parse.GetValue(Peer) ?? "");
         if (peers.Length > 1 && parse.GetValue(PeerWeights) != null)
@@ -69,9 +68,10 @@ sealed class ModelChoice
         return models.Select(m => m.Upscaler).ToList();
     }
 
-    /// <summary>A run's folder name (the folder itself, or the folder holding a checkpoint file).</summary>
-    static string RunName(string path) =>
-        Path.GetFileName(Directory.Exists(path) ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) : Path.GetDirectoryName(Path.GetFullPath(path))!);
+    /// <summary>A run's folder (the folder itself, or the folder holding a checkpoint file), and its name.</summary>
+    static string RunFolder(string path) =>
+        Directory.Exists(path) ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) : Path.GetDirectoryName(Path.GetFullPath(path))!;
+    static string RunName(string path) => Path.GetFileName(RunFolder(path));
 
     public bool Given(ParseResult parse) => parse.GetValue(Model) != null || parse.GetValue(Peer) != null;
 

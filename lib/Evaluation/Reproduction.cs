@@ -112,15 +112,14 @@ public static class Reproduction
         (string Method, string Why)? standIn = null)
     {
         string? RecipeOf(string label) => configs != null && configs.TryGetValue(label, out var c) && !Objective.IsPapers(c) ? $"{c.Profile} recipe" : null;
-        string? Terms(string label, string? note, string? paperLayer = null)
+        string? Terms(string label, string? note, ContentLoss? paperContent = null)
         {
             if (RecipeOf(label) is not { } recipe) return note;
             var c = configs![label];
-            // The paper's objective for the row: its own layer, or VGG54 where a run stands in for the paper's SRGAN (Table 2).
-            string layer = paperLayer ?? label[(label.IndexOf('-') + 1)..];
-            string paper = c.Kind == ModelKind.Srgan && Objective.Adversarial(c) ? $"1 x {layer} + 1e-3 x adversarial (BCE)" : $"1 x {layer}";
+            // The paper's objective for the row: the run's own content loss, or VGG54 where a run stands in for the paper's SRGAN (Table 2).
+            string paper = Objective.Describe(Objective.PapersFor(c, paperContent));
             return (note == null ? "" : note + "; ") + $"the {recipe}, not the paper's objective: its generator minimised {Objective.Describe(c)} " +
-                $"(the paper's: {paper.Replace("MSE", "pixel MSE")}), for {c.Steps:N0} steps; its MOS (paper) is the paper's model's, not this one's";
+                $"(the paper's: {paper}), for {c.Steps:N0} steps; its MOS (paper) is the paper's model's, not this one's";
         }
         PaperRow Row(int table, string label, string key, string? path, string? note = null) =>
             path == null ? new(table, label, key, null, MissingReason(label)) : new(table, label, key, label, Note: Terms(label, note), Recipe: RecipeOf(label));
@@ -135,7 +134,7 @@ public static class Reproduction
         var (standInMethod, standInWhy) = standIn ?? ("SRGAN-VGG22", "no SRGAN-VGG34 run was given");
         PaperRow srgan = o.SrganVgg54 != null ? new(2, "SRGAN", "srgan", "SRGAN-VGG54", Note: Terms("SRGAN-VGG54", null), Recipe: RecipeOf("SRGAN-VGG54"))
             : (standInMethod == "SRGAN-VGG34" ? o.SrganVgg34 : o.SrganVgg22) != null
-                ? new(2, "SRGAN", "srgan", standInMethod, Note: Terms(standInMethod, $"our {standInMethod} stands in for the paper's SRGAN-VGG54 (no VGG19 conv5_4 weights here), chosen by the rule: {standInWhy}", "VGG54"), Recipe: RecipeOf(standInMethod))
+                ? new(2, "SRGAN", "srgan", standInMethod, Note: Terms(standInMethod, $"our {standInMethod} stands in for the paper's SRGAN-VGG54 (no VGG19 conv5_4 weights here), chosen by the rule: {standInWhy}", ContentLoss.Vgg54), Recipe: RecipeOf(standInMethod))
             : new(2, "SRGAN", "srgan", null, MissingReason("SRGAN-VGG54"));
         var table2 = new List<PaperRow>
         {

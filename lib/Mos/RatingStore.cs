@@ -160,6 +160,8 @@ public sealed class RatingStore
         UPDATE tokens SET used = created;
         """, tx);
 
+    const string OwnDatabase = "give each study its own database (--db), or leave --db out to use the study folder's ratings.db.";
+
     /// <summary>Records the study on first use (if nothing in the database belongs to another study) and refuses another study after.</summary>
     void Bind(SqliteConnection c, Study study)
     {
@@ -171,8 +173,7 @@ public sealed class RatingStore
         if (id != null)
         {
             if (id != study.Identity)
-                throw new InvalidDataException($"{Path}: the ratings of study '{name}' ({id}), not of '{study.Name}' ({study.Identity}); " +
-                    "give each study its own database (--db), or leave --db out to use the study folder's ratings.db.");
+                throw new InvalidDataException($"{Path}: the ratings of study '{name}' ({id}), not of '{study.Name}' ({study.Identity}); {OwnDatabase}");
             return;
         }
         var known = study.Items.Select(i => i.Id).ToHashSet();
@@ -181,8 +182,7 @@ public sealed class RatingStore
         using (var reader = items.ExecuteReader())
             while (reader.Read()) if (!known.Contains(reader.GetString(0))) foreign.Add(reader.GetString(0));
         if (foreign.Count > 0)
-            throw new InvalidDataException($"{Path}: holds ratings of {foreign.Count} item(s) that study '{study.Name}' does not have (e.g. {foreign[0]}): another study's database; " +
-                "give each study its own database (--db), or leave --db out to use the study folder's ratings.db.");
+            throw new InvalidDataException($"{Path}: holds ratings of {foreign.Count} item(s) that study '{study.Name}' does not have (e.g. {foreign[0]}): another study's database; {OwnDatabase}");
         Run(c, "INSERT INTO study (id, name, recorded) VALUES ($id, $name, $at)", tx, ("$id", study.Identity), ("$name", study.Name), ("$at", Stamp(Now)));
         tx.Commit();
     }

@@ -32,6 +32,14 @@ public static class Objective
         c.ContentWeight == 1 && c.PixelWeight == 0 && c.TotalVariationWeight == 0 && c.GridWeight == 0 && c.ChromaWeight == 0 && c.LossShift == 0
         && (!Adversarial(c) || (c.Adversarial == GanObjective.Bce && c.AdversarialWeight == 1e-3));
 
+    /// <summary>The paper's objective for a run of this kind: <paramref name="content"/> (default the run's own) at weight 1,
+    /// the 1e-3 BCE adversarial term if the run had an adversarial term, and nothing else.</summary>
+    public static TrainingConfig PapersFor(TrainingConfig c, ContentLoss? content = null) => c with
+    {
+        Content = content ?? c.Content, ContentWeight = 1, PixelWeight = 0, TotalVariationWeight = 0, GridWeight = 0, ChromaWeight = 0, LossShift = 0,
+        Adversarial = GanObjective.Bce, AdversarialWeight = Adversarial(c) ? 1e-3 : 0,
+    };
+
     /// <summary>What a paper row's name adds for this run: "" for the paper's objective, else " (cpu recipe)" (its profile's).</summary>
     public static string Qualifier(TrainingConfig c) => IsPapers(c) ? "" : $" ({c.Profile} recipe)";
 

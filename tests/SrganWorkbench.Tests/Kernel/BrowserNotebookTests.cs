@@ -18,7 +18,6 @@ namespace SrganWorkbench.Tests.Kernel;
 public partial class BrowserNotebookTests(ITestOutputHelper output)
 {
     static readonly string Repo = DataRoot.RepositoryRoot();
-    static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
     // Generous for a loaded machine; a quiet one takes a fraction of each.
     static readonly TimeSpan Startup = TimeSpan.FromMinutes(2), RunAll = TimeSpan.FromMinutes(6), Cell = TimeSpan.FromMinutes(2);
 
@@ -60,7 +59,7 @@ public partial class BrowserNotebookTests(ITestOutputHelper output)
             output.WriteLine($"server up: {clock.Elapsed.TotalSeconds:F1} s");
 
             using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+            await using var browser = await Chromium.Launch(playwright);
             var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1200, Height = 900 } });
             var pageErrors = new List<string>();
             page.PageError += (_, e) => pageErrors.Add(e);

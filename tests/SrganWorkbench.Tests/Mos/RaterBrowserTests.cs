@@ -12,8 +12,6 @@ namespace SrganWorkbench.Tests.Mos;
 [Collection("training")]
 public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) : IClassFixture<StudyFixture>
 {
-    static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Fact]
     public async Task A_rater_calibrates_rates_ten_items_with_mouse_and_keys_reloads_and_resumes()
     {
@@ -26,7 +24,7 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
         string url = $"http://127.0.0.1:{options.Port}/";
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.Launch(playwright);
         var codes = server.Store.IssueCodes(2); // the organiser's `srgan mos codes`
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         await page.GotoAsync(url);
@@ -118,7 +116,8 @@ public class RaterBrowserTests(StudyFixture studies, ITestOutputHelper output) :
         await app.StopAsync();
     }
 
-    static string IdOf(string? src) => Path.GetFileNameWithoutExtension(src ?? throw new InvalidOperationException("no image"));
+    /// <summary>The item id in an image's URL (/img/ID.png).</summary>
+    internal static string IdOf(string? src) => Path.GetFileNameWithoutExtension(src ?? throw new InvalidOperationException("no image"));
 
     void Screenshot(IPage page, string name) => Screenshots.Save(page, name, output);
 

@@ -15,8 +15,6 @@ namespace SrganWorkbench.Tests.Mos;
 [Collection("training")]
 public class RaterSessionBrowserTests(StudyFixture studies) : IClassFixture<StudyFixture>
 {
-    static readonly string[] ChromiumArgs = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     sealed record Running(MosServer Server, Microsoft.AspNetCore.Builder.WebApplication App, string Url, string Folder) : IAsyncDisposable
     {
         public RatingStore Store => new(Path.Combine(Folder, "ratings.db"));
@@ -52,7 +50,7 @@ public class RaterSessionBrowserTests(StudyFixture studies) : IClassFixture<Stud
         await page.WaitForSelectorAsync("#rate:not(.hidden)");
     }
 
-    static string IdOf(string? src) => Path.GetFileNameWithoutExtension(src ?? throw new InvalidOperationException("no image"));
+    static string IdOf(string? src) => RaterBrowserTests.IdOf(src);
 
     static async Task<string> Shown(IPage page)
     {
@@ -86,7 +84,7 @@ public class RaterSessionBrowserTests(StudyFixture studies) : IClassFixture<Stud
         int calibration = study.Calibration.Count();
         var codes = site.Server.Store.IssueCodes(2);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.Launch(playwright);
         await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
         using var http = new HttpClient { BaseAddress = new Uri(site.Url) };
 
@@ -152,7 +150,7 @@ public class RaterSessionBrowserTests(StudyFixture studies) : IClassFixture<Stud
         var study = Study.Load(site.Folder);
         var code = site.Server.Store.IssueCodes(1)[0];
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ChromiumArgs });
+        await using var browser = await Chromium.Launch(playwright);
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1100, Height = 900 } });
 
         // Every image arrives empty (as a 0-byte file once was served): the page says so and offers nothing to press.
