@@ -4,6 +4,7 @@
 set -euo pipefail
 packages=(
   libfontconfig1                      # SkiaSharp's native library links against fontconfig
+  fonts-dejavu-core                   # the sans-serif font comparison figures write their captions in (LabelledFigure)
   jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernels in the tests (ours and
                                       # .NET Interactive's, which the test installs with `srgan-kernel dotnet-interactive setup`)
   jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation

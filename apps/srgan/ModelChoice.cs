@@ -23,13 +23,14 @@ sealed class ModelChoice
         Description = "The peer's weights file (default: $SRGAN_WEIGHTS/leftthomas-srgan-x4/netG_epoch_4_100.safetensors, $SRGAN_WEIGHTS/tensorlayer-srgan-x4/tensorlayer_srgan_g_x4.safetensors).",
     };
 
-    /// <summary>The peers --peer can name: how to load each, its default weights, its name in tables, and what it is.</summary>
-    sealed record PeerEntry(string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string About);
+    /// <summary>The peers --peer can name: how to load each, its default weights, its name in tables, its label in figures, and what it is.</summary>
+    sealed record PeerEntry(string Name, Func<string, SRResNet> Load, Func<string> DefaultWeights, string Method, string Label, string About);
 
     static readonly PeerEntry[] Peers =
     [
-        new("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas/SRGAN netG_epoch_4_100"),
-        new("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "tensorlayer/srgan generator, GPU-trained on DIV2K (800 images; 100 MSE then 2,000 adversarial epochs, about 10^5 updates of 16 crops; MSE + VGG19 pool4 + 1e-3 adversarial), as ColorfulSoft's SRGAN app distributes it"),
+        new("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas SRGAN (GPU-trained: VOC2012, 100 epochs)",
+            "leftthomas/SRGAN netG_epoch_4_100 (GPU-trained on VOC2012, 100 epochs; MSE + 0.006 VGG16 + 1e-3 adversarial + 2e-8 TV)"),
+        new("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "SRGAN, GPU-trained (TensorLayer: DIV2K, ~10^5 updates)", "tensorlayer/srgan generator, GPU-trained on DIV2K (800 images; 100 MSE then 2,000 adversarial epochs, about 10^5 updates of 16 crops; MSE + VGG19 pool4 + 1e-3 adversarial), as ColorfulSoft's SRGAN app distributes it"),
     ];
     /// <summary>The peer of that name (case-insensitive), or an error listing the names.</summary>
     static PeerEntry Named(string name) =>
@@ -43,6 +44,12 @@ sealed class ModelChoice
     /// <summary>What was loaded, for reports (set by <see cref="Create"/> and <see cref="CreateAll"/>).</summary>
     public string? Description { get; private set; }
 
+    /// <summary>
+    /// Each model's name in a figure, in <see cref="CreateAll"/>'s order: a run's name with its recipe when it did not
+    /// minimise the paper's objective ("srgan-vgg22-cpu (cpu recipe)"), a peer's with where and how it was trained.
+    /// </summary>
+    public IReadOnlyList<string> Labels { get; private set; } = [];
+
     public IEnumerable<Option> All => [Model, Peer, PeerWeights, Tile, Overlap, HistogramMatch, Device];
 
     /// <summary>Every model named: each checkpoint of a comma-separated --model, then the --peer (for studies that compare several).</summary>
@@ -50,6 +57,7 @@ sealed class ModelChoice
     {
         var paths = CliErrors.List(parse.GetValue(Model) ?? "");
         var models = paths.Select(path => CreateOne(parse, path, null)).ToList();
+        var qualifiers = models.Select(m => m.Label).ToList(); // the recipe, added to the name the loop below settles
         // Runs named alike (same kind, content and profile) get their folder's name too: reports group rows by name.
         // Folders named alike too (results/srgan-vgg22-cpu and runs/previous/srgan-vgg22-cpu): their paths.
         var shared = models.GroupBy(m => m.Upscaler.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet();
@@ -58,13 +66,17 @@ sealed class ModelChoice
             if (shared.Contains(models[i].Upscaler.Name))
             {
                 string run = RunName(paths[i]);
-                models[i] = (models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{(sameFolder.Contains(run) ? DataRoot.Shown(RunFolder(paths[i])) : run)}"), models[i].Description);
+                models[i] = models[i] with { Upscaler = models[i].Upscaler.Renamed($"{models[i].Upscaler.Name}:{(sameFolder.Contains(run) ? DataRoot.Shown(RunFolder(paths[i])) : run)}") };
             }
         var peers = CliErrors.List(parse.GetValue(Peer) ?? "");
         if (peers.Length > 1 && parse.GetValue(PeerWeights) != null)
             throw new ArgumentException("--peer-weights names one file; give it with a single --peer.");
-        foreach (string peer in peers) models.Add(CreateOne(parse, null, peer));
+        // A folder that extends its method's name says more (srresnet-cpu-continued is not results/srresnet-cpu).
+        var labels = models.Select((m, i) => (RunName(paths[i]) is var folder && folder.StartsWith(m.Upscaler.Name + "-", StringComparison.Ordinal) ? folder : m.Upscaler.Name)
+            + qualifiers[i]).ToList();
+        foreach (string peer in peers) { var p = CreateOne(parse, null, peer); models.Add(p); labels.Add(p.Label); }
         Description = string.Join("; ", models.Select(m => m.Description));
+        Labels = labels;
         return models.Select(m => m.Upscaler).ToList();
     }
 
@@ -80,12 +92,14 @@ sealed class ModelChoice
         string? model = parse.GetValue(Model), peer = parse.GetValue(Peer);
         if (model != null && peer != null) throw new ArgumentException("Give either --model or --peer, not both.");
         if (peer != null && CliErrors.List(peer).Length > 1) throw new ArgumentException($"--peer '{peer}': this command takes one peer.");
-        var (upscaler, description) = CreateOne(parse, model, peer);
+        var (upscaler, description, label) = CreateOne(parse, model, peer);
         Description = description;
+        Labels = [label];
         return upscaler;
     }
 
-    (ModelUpscaler Upscaler, string Description) CreateOne(ParseResult parse, string? model, string? peer)
+    /// <summary>One model; for a run, Label is only its recipe qualifier (CreateAll puts the final name before it).</summary>
+    (ModelUpscaler Upscaler, string Description, string Label) CreateOne(ParseResult parse, string? model, string? peer)
     {
         var tiles = new TileOptions(parse.GetValue(Tile), parse.GetValue(Overlap));
         tiles.Validate();
@@ -93,7 +107,7 @@ sealed class ModelChoice
         if (model != null)
         {
             var trained = TrainedModel.Load(model, device, tiles, parse.GetValue(HistogramMatch));
-            return (trained.Upscaler, trained.Description);
+            return (trained.Upscaler, trained.Description, Objective.Qualifier(trained.Config));
         }
         string names = string.Join(" or ", Peers.Select(p => p.Name));
         if (peer == null) throw new ArgumentException($"Give --model CHECKPOINT (from srgan train) or --peer {names}.");
@@ -102,6 +116,6 @@ sealed class ModelChoice
         var peerModel = chosen.Load(weights);
         peerModel.to(device);
         return (new ModelUpscaler(peerModel, chosen.Method, device, tiles, parse.GetValue(HistogramMatch)),
-            $"peer model {chosen.About} ({DataRoot.Shown(weights)})");
+            $"peer model {chosen.About} ({DataRoot.Shown(weights)})", chosen.Label);
     }
 }

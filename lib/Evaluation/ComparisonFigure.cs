@@ -23,8 +23,8 @@ public sealed record ComparisonPanel(string Method, double Psnr, double Ssim);
 /// <summary>
 /// The paper's Figure 2 / Figure 6 layout: the same region of one test image as each method restores it from
 /// the same LR input, then the HR original, side by side and enlarged (pixel replication, so no method gets
-/// an extra smoothing). Scores are for the whole image, as in the paper's figures; captions live in the
-/// Markdown beside the PNG, so the image needs no fonts.
+/// an extra smoothing). Scores are for the whole image, as in the paper's figures. <see cref="Make"/> gives the bare
+/// strip; <see cref="Labelled"/> the figure with an overview and each panel's name under it.
 /// </summary>
 public static class ComparisonFigure
 {
@@ -35,8 +35,32 @@ public static class ComparisonFigure
         RgbImage hr, Degradation degradation, IReadOnlyList<ISuperResolver> methods, CropRegion crop, int zoom,
         MetricOptions? metrics = null)
     {
-        if (methods.Count == 0) throw new ArgumentException("A comparison needs at least one method.");
         if (zoom < 1) throw new ArgumentException($"--zoom {zoom}: expected 1 or more.");
+        var (_, crops, panels) = Restore(hr, degradation, methods, crop, metrics);
+        return (Strip(crops, zoom), panels);
+    }
+
+    /// <summary>
+    /// The same comparison as one self-explaining figure (<see cref="LabelledFigure"/>): an overview of the whole
+    /// image with the region boxed, then each method's panel with its label and whole-image PSNR under it, then HR.
+    /// <paramref name="labels"/> names the methods' panels (default: each method's name).
+    /// </summary>
+    public static (RgbImage Figure, IReadOnlyList<ComparisonPanel> Panels) Labelled(
+        RgbImage hr, Degradation degradation, IReadOnlyList<ISuperResolver> methods, CropRegion crop, int zoom,
+        IReadOnlyList<string>? labels = null, int columns = 4, MetricOptions? metrics = null)
+    {
+        if (labels != null && labels.Count != methods.Count)
+            throw new ArgumentException($"{labels.Count} labels for {methods.Count} methods.");
+        var (reference, crops, panels) = Restore(hr, degradation, methods, crop, metrics);
+        var captions = panels.Select((p, i) => $"{labels?[i] ?? p.Method}\n{p.Psnr:F2} dB").Append("HR (original)").ToList();
+        return (LabelledFigure.Render(reference, crop, crops.Zip(captions).ToList(), zoom, columns), panels);
+    }
+
+    /// <summary>Each method's restoration of the degraded image, cut to the region (then HR's), with its full-image scores.</summary>
+    static (RgbImage Reference, List<RgbImage> Crops, List<ComparisonPanel> Panels) Restore(
+        RgbImage hr, Degradation degradation, IReadOnlyList<ISuperResolver> methods, CropRegion crop, MetricOptions? metrics)
+    {
+        if (methods.Count == 0) throw new ArgumentException("A comparison needs at least one method.");
         metrics ??= MetricOptions.Paper(degradation.Scale);
         var reference = hr.ModCrop(degradation.Scale);
         if (crop.X < 0 || crop.Y < 0 || crop.Width < 1 || crop.Height < 1
@@ -56,7 +80,7 @@ public static class ComparisonFigure
             crops.Add(sr.Crop(crop.X, crop.Y, crop.Width, crop.Height));
         }
         crops.Add(reference.Crop(crop.X, crop.Y, crop.Width, crop.Height));
-        return (Strip(crops, zoom), panels);
+        return (reference, crops, panels);
     }
 
     /// <summary>Images of one size side by side, each enlarged <paramref name="zoom"/> times by pixel replication.</summary>

@@ -70,9 +70,17 @@ public class TrainingCliTests
         var cmp = Srgan("compare", "--image", Path.Combine(SharedData.Set("Set5"), "baby.png"), "--crop", "100,100,40,30",
             "--model", $"{pre},{gan}", "--zoom", "2", "-o", figure);
         Assert.True(cmp.Code == 0, cmp.Err);
-        Assert.Equal((4 * 80 + 3 * SrganWorkbench.Evaluation.ComparisonFigure.Gap, 60), SrganWorkbench.Imaging.ImageFile.ReadSize(figure));
+        // Five cells (overview, bicubic, two runs, HR) of 80x60 px, four to a row, each with a three-line caption band.
+        Assert.Equal((4 * 80 + 3 * SrganWorkbench.Evaluation.ComparisonFigure.Gap, 2 * (60 + 60) + SrganWorkbench.Evaluation.ComparisonFigure.Gap),
+            SrganWorkbench.Imaging.ImageFile.ReadSize(figure));
         string caption = File.ReadAllText(Path.ChangeExtension(figure, ".md"));
-        Assert.Matches(@"\| srgan-vgg22-smoke \| \d+\.\d\d \| 0\.\d{4} \|", caption);
+        Assert.Matches(@"\| srgan-vgg22-smoke \| \d+\.\d\d \| 0\.\d{4} \|", caption); // the smoke SRGAN's loss is the paper's: no recipe named
+        Assert.Contains("region boxed in red", caption);
+        string bare = temp.File("bare.png");
+        var cmpBare = Srgan("compare", "--image", Path.Combine(SharedData.Set("Set5"), "baby.png"), "--crop", "100,100,40,30",
+            "--model", $"{pre},{gan}", "--zoom", "2", "--bare", "-o", bare);
+        Assert.True(cmpBare.Code == 0, cmpBare.Err);
+        Assert.Equal((4 * 80 + 3 * SrganWorkbench.Evaluation.ComparisonFigure.Gap, 60), SrganWorkbench.Imaging.ImageFile.ReadSize(bare));
         Assert.Contains("Made by `srgan compare --image", caption);
     }
 
@@ -82,7 +90,8 @@ public class TrainingCliTests
         using var temp = new SharedData.TempFolder();
         string straight = temp.File("straight"), killed = temp.File("killed");
         string[] common = ["train", "--model", "srresnet", "--profile", "smoke", "--steps", "80", "--device", "cpu"];
-        Assert.Equal(0, Srgan([.. common, "--out", straight]).Code);
+        var first = Srgan([.. common, "--out", straight]);
+        Assert.True(first.Code == 0, first.Err);
 
         using (var process = Process.Start(Start([.. common, "--out", killed]))!)
         {
