@@ -72,7 +72,7 @@ public static class LabelledFigure
         return small;
     }
 
-    static SKTypeface Typeface()
+    internal static SKTypeface Typeface()
     {
         var typeface = SKTypeface.FromFamilyName("DejaVu Sans") ?? SKTypeface.Default;
         if (typeface.GlyphCount == 0)
@@ -108,7 +108,7 @@ public static class LabelledFigure
         return bitmap;
     }
 
-    static RgbImage FromBitmap(SKBitmap bitmap)
+    internal static RgbImage FromBitmap(SKBitmap bitmap)
     {
         var rgba = bitmap.Bytes; // Rgba8888, rows packed (the bitmap was made with the default row bytes)
         var image = new RgbImage(bitmap.Width, bitmap.Height);

@@ -97,6 +97,18 @@ public static class PeriodicArtifacts
         return picture;
     }
 
+    /// <summary>10 log10 of the power spectrum (the measure's, see the class comment), row-major w x h, shifted so
+    /// that zero frequency sits at (w/2, h/2): bin (x, y) is frequency ((x - w/2)/w, (y - h/2)/h) cycles per pixel.</summary>
+    public static (double[] Db, int Width, int Height) CenteredSpectrumDb(RgbImage image, int cropBorder = 4)
+    {
+        var (power, w, h) = PowerSpectrum(image, cropBorder);
+        var db = new double[w * h];
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+                db[y * w + x] = 10 * Math.Log10(power[((y + h - h / 2) % h) * w + (x + w - w / 2) % w] + 1e-12);
+        return (db, w, h);
+    }
+
     static double At(double[] power, int w, int h, int u, int v) => power[((v % h + h) % h) * w + ((u % w + w) % w)];
 
     /// <summary>|FFT|^2 of the windowed, mean-free Y plane (float64), row-major w x h.</summary>
