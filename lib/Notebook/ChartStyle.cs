@@ -7,8 +7,9 @@ namespace SrganWorkbench.Notebook;
 /// so that the stored PNGs read whole on GitHub: Plotly.NET's default 600 x 600 px becomes 900 x 540 (a 600 px chart
 /// cut its longer titles); a title longer than a line of the chart is wrapped at a word; a legend of two or more
 /// entries sits in rows above the plot, across its width, instead of taking the right third of it; the title is pinned
-/// to the top with room for both; text labels on points are not clipped at the plot's edge. A layout that sets its own
-/// size or legend keeps them.
+/// to the top with room for both; text labels on points are not clipped at the plot's edge, and each is placed above,
+/// below, right or left of its point, whichever overlaps no label or point placed before it (<see cref="PlaceLabels"/>).
+/// A layout that sets its own size or legend keeps them.
 /// </summary>
 public static class ChartStyle
 {
@@ -65,6 +66,61 @@ public static class ChartStyle
         foreach (var trace in traces.OfType<JsonObject>())
             if (trace["mode"]?.ToString().Contains("text") == true || trace["text"] is JsonArray)
                 trace["cliponaxis"] ??= false; // a label beside a point at the plot's edge is drawn whole
+        double plotHeight = (Number(layout["height"]) ?? Height) - 80 - (titleLines * TitleLineHeight + legendRows * LegendRowHeight);
+        PlaceLabels(traces, width - 160, plotHeight, layout["yaxis"]?["type"]?.ToString() == "log");
+    }
+
+    const double LabelCharWidth = 7, LabelHeight = 14, MarkerRadius = 5;
+    static readonly (string Position, double Dx, double Dy)[] Places =
+        [("top center", 0, -1), ("bottom center", 0, 1), ("middle right", 1, 0), ("middle left", -1, 0), ("top right", 1, -1), ("bottom left", -1, 1)];
+
+    /// <summary>
+    /// Gives each point label of a "markers+text" trace the first of above, below, right, left (then the diagonals)
+    /// whose box, in pixels on a plot of <paramref name="plotWidth"/> x <paramref name="plotHeight"/> spanning the data,
+    /// overlaps no label placed before it and no point. Traces that set a position per point keep theirs.
+    /// </summary>
+    public static void PlaceLabels(JsonArray traces, double plotWidth, double plotHeight, bool logY = false)
+    {
+        var labelled = traces.OfType<JsonObject>().Where(t => t["mode"]?.ToString().Contains("text") == true && t["text"] is JsonArray
+            && t["x"] is JsonArray && t["y"] is JsonArray && t["textposition"] is not JsonArray).ToList();
+        if (labelled.Count == 0) return;
+        var points = traces.OfType<JsonObject>().Where(t => t["x"] is JsonArray && t["y"] is JsonArray)
+            .SelectMany(t => ((JsonArray)t["x"]!).Zip((JsonArray)t["y"]!, (x, y) => (X: Number(x), Y: Number(y))))
+            .Where(p => p.X is double && p.Y is double && double.IsFinite(p.X.Value) && double.IsFinite(p.Y.Value))
+            .Select(p => (X: p.X!.Value, Y: logY ? Math.Log10(Math.Max(p.Y!.Value, 1e-300)) : p.Y!.Value)).ToList();
+        if (points.Count == 0) return;
+        double x0 = points.Min(p => p.X), x1 = points.Max(p => p.X), y0 = points.Min(p => p.Y), y1 = points.Max(p => p.Y);
+        double sx = plotWidth / Math.Max(1e-12, (x1 - x0) * 1.1), sy = plotHeight / Math.Max(1e-12, (y1 - y0) * 1.1);
+        (double X, double Y) Pixel(double x, double y) => ((x - x0) * sx, (y1 - y) * sy); // y grows downwards
+        var boxes = points.Select(p => Pixel(p.X, p.Y)).Select(c => (c.X - MarkerRadius, c.Y - MarkerRadius, c.X + MarkerRadius, c.Y + MarkerRadius)).ToList();
+        static bool Overlaps((double L, double T, double R, double B) a, (double L, double T, double R, double B) b) =>
+            a.L < b.R && b.L < a.R && a.T < b.B && b.T < a.B;
+        foreach (var trace in labelled)
+        {
+            var texts = (JsonArray)trace["text"]!;
+            var xs = (JsonArray)trace["x"]!;
+            var ys = (JsonArray)trace["y"]!;
+            var positions = new JsonArray();
+            for (int i = 0; i < texts.Count; i++)
+            {
+                if (Number(xs.ElementAtOrDefault(i)) is not double x || Number(ys.ElementAtOrDefault(i)) is not double y || !double.IsFinite(x) || !double.IsFinite(y))
+                {
+                    positions.Add(Places[0].Position);
+                    continue;
+                }
+                var c = Pixel(x, logY ? Math.Log10(Math.Max(y, 1e-300)) : y);
+                double w = (texts[i]?.ToString().Length ?? 0) * LabelCharWidth, h = LabelHeight;
+                (double, double, double, double) Box((string Position, double Dx, double Dy) p)
+                {
+                    double cx = c.X + p.Dx * (MarkerRadius + 2 + w / 2), cy = c.Y + p.Dy * (MarkerRadius + 2 + h / 2);
+                    return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2);
+                }
+                var place = Places.FirstOrDefault(p => !boxes.Any(b => Overlaps(Box(p), b)), Places[0]);
+                boxes.Add(Box(place));
+                positions.Add(place.Position);
+            }
+            trace["textposition"] = positions;
+        }
     }
 
     /// <summary>Text broken at spaces into lines of at most <paramref name="chars"/> characters, joined by Plotly's &lt;br&gt;.</summary>

@@ -41,4 +41,17 @@ public class ChartStyleTests
         Assert.Null(figure["layout"]!["legend"]); // one entry: Plotly shows no legend, none is placed
         Assert.False(figure["data"]![0]!["cliponaxis"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public void Labels_of_points_close_together_go_to_different_sides_and_a_lone_point_keeps_its_label_above()
+    {
+        // Notebook 03's trade-off chart: two SRGANs 0.3 dB apart at almost the same NIQE, their labels once drawn on top of each other.
+        var chart = Chart.Point<double, double, string>(new[] { 26.0, 26.3, 30.0 }, new[] { 5.0, 5.05, 8.0 }, Name: "Set14",
+            MultiText: new[] { "srgan-mse-cpu", "srgan-vgg22-cpu", "bicubic" }, TextPosition: Plotly.NET.StyleParam.TextPosition.TopCenter)
+            .WithAxes("PSNR (dB)", "NIQE");
+        var positions = Figure(chart)["data"]![0]!["textposition"]!.AsArray().Select(p => p!.GetValue<string>()).ToList();
+        Assert.Equal(3, positions.Count);
+        Assert.NotEqual(positions[0], positions[1]);
+        Assert.Equal("top center", positions[2]);
+    }
 }
