@@ -71,9 +71,11 @@ sealed class ModelChoice
         var peers = CliErrors.List(parse.GetValue(Peer) ?? "");
         if (peers.Length > 1 && parse.GetValue(PeerWeights) != null)
             throw new ArgumentException("--peer-weights names one file; give it with a single --peer.");
-        // A folder that extends its method's name says more (srresnet-cpu-continued is not results/srresnet-cpu).
-        var labels = models.Select((m, i) => (RunName(paths[i]) is var folder && folder.StartsWith(m.Upscaler.Name + "-", StringComparison.Ordinal) ? folder : m.Upscaler.Name)
-            + qualifiers[i]).ToList();
+        // A folder named for the run's kind and loss says more than the method's name (srresnet-cpu-continued is not
+        // results/srresnet-cpu; srgan-vgg22-paper-objective is more than srgan-vgg22-ablation), unless two would share it.
+        var names = models.Select((m, i) => RunName(paths[i]) is var folder
+            && folder.StartsWith(string.Join('-', m.Upscaler.Name.Split('-').Take(2)), StringComparison.Ordinal) ? folder : m.Upscaler.Name).ToList();
+        var labels = names.Select((n, i) => (names.Count(o => o == n) > 1 ? models[i].Upscaler.Name : n) + qualifiers[i]).ToList();
         foreach (string peer in peers) { var p = CreateOne(parse, null, peer); models.Add(p); labels.Add(p.Label); }
         Description = string.Join("; ", models.Select(m => m.Description));
         Labels = labels;
