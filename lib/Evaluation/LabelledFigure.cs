@@ -81,7 +81,7 @@ public static class LabelledFigure
     }
 
     /// <summary>Words of each line of <paramref name="text"/> gathered into lines no wider than <paramref name="width"/>.</summary>
-    static IEnumerable<string> Wrap(string text, SKFont font, int width)
+    internal static IEnumerable<string> Wrap(string text, SKFont font, int width)
     {
         foreach (var paragraph in text.Split('\n'))
         {

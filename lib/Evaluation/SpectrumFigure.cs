@@ -8,11 +8,11 @@ namespace SrganWorkbench.Evaluation;
 /// Power spectra of several images side by side, as a reader of a stored PNG needs them: frequency axes in cycles
 /// per pixel, one grey scale for all panels with its colour bar in dB (so brighter means more power in every panel),
 /// and the 15 lattice points of <see cref="PeriodicArtifacts"/> (multiples of 1/4 cycle per pixel) circled in red,
-/// each panel's caption (its periodic score) above it.
+/// each panel's caption (its periodic score) above it, in up to two lines.
 /// </summary>
 public static class SpectrumFigure
 {
-    const int Plot = 260, Left = 64, Right = 14, Top = 26, Bottom = 44, BarWidth = 16, BarArea = 96, FontSize = 13;
+    const int Plot = 260, Left = 64, Right = 14, Top = 44, Bottom = 44, BarWidth = 16, BarArea = 96, FontSize = 13;
 
     public static RgbImage Render(IReadOnlyList<(RgbImage Image, string Caption)> images, int columns = 3)
     {
@@ -63,7 +63,10 @@ public static class SpectrumFigure
                             foreach (double fy in Folded(l / 4.0))
                                 canvas.DrawCircle(x0 + (float)((fx + 0.5) * Plot), y0 + (float)((fy + 0.5) * Plot), 8, ring);
                     }
-                canvas.DrawText(images[i].Caption, x0 + Plot / 2f, y0 - 9, SKTextAlign.Center, font, ink);
+                // The caption above the plot, in at most two lines as wide as the panel.
+                var lines = LabelledFigure.Wrap(images[i].Caption, font, Plot + Left).Take(2).ToList();
+                for (int l = 0; l < lines.Count; l++)
+                    canvas.DrawText(lines[l], x0 + Plot / 2f, y0 - 9 - (lines.Count - 1 - l) * 17, SKTextAlign.Center, font, ink);
             }
             // The colour bar: the grey scale, hi at the top.
             float bx = cols * cellW + 10, by = Top, bh = Plot;

@@ -77,7 +77,8 @@ public static class ChartStyle
     /// <summary>
     /// Gives each point label of a "markers+text" trace the first of above, below, right, left (then the diagonals)
     /// whose box, in pixels on a plot of <paramref name="plotWidth"/> x <paramref name="plotHeight"/> spanning the data,
-    /// overlaps no label placed before it and no point. Traces that set a position per point keep theirs.
+    /// stays within the figure's width and overlaps no label placed before it and no point. Traces that set a position
+    /// per point keep theirs.
     /// </summary>
     public static void PlaceLabels(JsonArray traces, double plotWidth, double plotHeight, bool logY = false)
     {
@@ -115,7 +116,10 @@ public static class ChartStyle
                     double cx = c.X + p.Dx * (MarkerRadius + 2 + w / 2), cy = c.Y + p.Dy * (MarkerRadius + 2 + h / 2);
                     return (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2);
                 }
-                var place = Places.FirstOrDefault(p => !boxes.Any(b => Overlaps(Box(p), b)), Places[0]);
+                // Inside the figure's width (the margins hold a few characters), over no other label or point.
+                bool Inside((double L, double T, double R, double B) b) => b.L >= -30 && b.R <= plotWidth + 30;
+                var place = Places.FirstOrDefault(p => Inside(Box(p)) && !boxes.Any(b => Overlaps(Box(p), b)),
+                    Places.FirstOrDefault(p => Inside(Box(p)), Places[0]));
                 boxes.Add(Box(place));
                 positions.Add(place.Position);
             }
