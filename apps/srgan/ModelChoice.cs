@@ -28,8 +28,8 @@ sealed class ModelChoice
 
     static readonly PeerEntry[] Peers =
     [
-        new("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas SRGAN (GPU-trained: VOC2012, 100 epochs)",
-            "leftthomas/SRGAN netG_epoch_4_100 (GPU-trained on VOC2012, 100 epochs; MSE + 0.006 VGG16 + 1e-3 adversarial + 2e-8 TV)"),
+        new("leftthomas", PeerModels.LoadLeftThomas, PeerModels.LeftThomasDefaultWeightsPath, "leftthomas-srgan", "leftthomas SRGAN (VOC2012, 100 epochs)",
+            "leftthomas/SRGAN netG_epoch_4_100 (trained by its author on VOC2012, 100 epochs; MSE + 0.006 VGG16 + 1e-3 adversarial + 2e-8 TV)"),
         new("tensorlayer", PeerModels.LoadTensorLayer, PeerModels.TensorLayerDefaultWeightsPath, "tensorlayer-srgan", "SRGAN, GPU-trained (TensorLayer: DIV2K, ~10^5 updates)", "tensorlayer/srgan generator, GPU-trained on DIV2K (800 images; 100 MSE then 2,000 adversarial epochs, about 10^5 updates of 16 crops; MSE + VGG19 pool4 + 1e-3 adversarial), as ColorfulSoft's SRGAN app distributes it"),
     ];
     /// <summary>The peer of that name (case-insensitive), or an error listing the names.</summary>

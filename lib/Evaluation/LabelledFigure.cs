@@ -53,6 +53,45 @@ public static class LabelledFigure
         return FromBitmap(bitmap);
     }
 
+    /// <summary>
+    /// Images of any sizes in rows, each enlarged <paramref name="zoom"/> times by pixel replication with its caption
+    /// written under it (up to three lines): a notebook's image grid as one PNG, which every viewer shows (GitHub's
+    /// notebook view included), where an HTML grid of images may not show.
+    /// </summary>
+    public static RgbImage Grid(IReadOnlyList<(RgbImage Image, string Caption)> items, int zoom = 1, int maxWidth = 1500)
+    {
+        if (items.Count == 0) throw new ArgumentException("A grid needs at least one image.");
+        var cells = items.Select(i => (Image: zoom == 1 ? i.Image : ComparisonFigure.Strip([i.Image], zoom), i.Caption)).ToList();
+        int cellW = Math.Max(160, cells.Max(c => c.Image.Width)), captionH = CaptionLines * LineHeight + 6;
+        int cols = Math.Max(1, Math.Min(cells.Count, (maxWidth + Gap) / (cellW + Gap)));
+        var rows = cells.Chunk(cols).ToList();
+        var rowH = rows.Select(r => r.Max(c => c.Image.Height) + captionH).ToList();
+        int width = Math.Min(cells.Count, cols) * cellW + (Math.Min(cells.Count, cols) - 1) * Gap, height = rowH.Sum() + (rows.Count - 1) * Gap;
+        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.White);
+            using var font = new SKFont(Typeface(), FontSize);
+            using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true };
+            int top = 0;
+            for (int r = 0; r < rows.Count; r++)
+            {
+                int imageH = rowH[r] - captionH;
+                for (int c = 0; c < rows[r].Length; c++)
+                {
+                    var (image, caption) = rows[r][c];
+                    int left = c * (cellW + Gap);
+                    using (var picture = ToBitmap(image)) canvas.DrawBitmap(picture, left + (cellW - image.Width) / 2, top);
+                    var lines = Wrap(caption, font, cellW).Take(CaptionLines).ToList();
+                    for (int l = 0; l < lines.Count; l++)
+                        canvas.DrawText(lines[l], left + cellW / 2f, top + imageH + (l + 1) * LineHeight, SKTextAlign.Center, font, ink);
+                }
+                top += rowH[r] + Gap;
+            }
+        }
+        return FromBitmap(bitmap);
+    }
+
     /// <summary>The whole image shrunk (MATLAB bicubic, antialiased) to fit a cell, the region boxed in red (edged in
     /// white outside, so the box shows on red too).</summary>
     public static RgbImage Overview(RgbImage hr, CropRegion crop, int maxWidth, int maxHeight)
@@ -89,7 +128,7 @@ public static class LabelledFigure
             foreach (var word in paragraph.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
                 string longer = line.Length == 0 ? word : line + " " + word;
-                if (line.Length > 0 && font.MeasureText(longer) > width - 4) { yield return line; line = word; }
+                if (line.Length > 0 && font.MeasureText(longer) > width - 16) { yield return line; line = word; }
                 else line = longer;
             }
             yield return line;

@@ -7,7 +7,9 @@ namespace SrganWorkbench.Evaluation;
 /// <summary>
 /// Power spectra of several images side by side, as a reader of a stored PNG needs them: frequency axes in cycles
 /// per pixel, one grey scale for all panels with its colour bar in dB (so brighter means more power in every panel),
-/// and the 15 lattice points of <see cref="PeriodicArtifacts"/> (multiples of 1/4 cycle per pixel) circled in red,
+/// and the 15 lattice points of <see cref="PeriodicArtifacts"/> (multiples of 1/4 cycle per pixel) circled in red
+/// (24 circles: a frequency at +0.5 is the one at -0.5, drawn at both edges; the spectrum of a real image is also
+/// symmetric about the centre),
 /// each panel's caption (its periodic score) above it, in up to two lines.
 /// </summary>
 public static class SpectrumFigure
@@ -45,9 +47,11 @@ public static class SpectrumFigure
                     float at = (float)((f + 0.5) * Plot);
                     string label = f.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
                     canvas.DrawLine(x0 + at, y0 + Plot, x0 + at, y0 + Plot + 4, frame);
-                    canvas.DrawText(label, x0 + at, y0 + Plot + 17, SKTextAlign.Center, font, ink);
+                    canvas.DrawText(label, x0 + at, y0 + Plot + 19, SKTextAlign.Center, font, ink);
+                    // The y axis grows upwards: +0.5 at the top. The corner's -0.5 is left to the x axis.
+                    string up = (-f).ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
                     canvas.DrawLine(x0 - 4, y0 + at, x0, y0 + at, frame);
-                    canvas.DrawText(label, x0 - 6, y0 + at + 4, SKTextAlign.Right, font, ink);
+                    if (f < 0.5) canvas.DrawText(up, x0 - 6, y0 + at + 4, SKTextAlign.Right, font, ink);
                 }
                 canvas.DrawText("horizontal frequency (cycles/pixel)", x0 + Plot / 2f, y0 + Plot + 36, SKTextAlign.Center, font, ink);
                 canvas.Save();
@@ -103,7 +107,8 @@ public static class SpectrumFigure
         for (int py = 0; py < Plot; py++)
             for (int px = 0; px < Plot; px++)
             {
-                int ya = py * h / Plot, yb = Math.Max(ya + 1, (py + 1) * h / Plot), xa = px * w / Plot, xb = Math.Max(xa + 1, (px + 1) * w / Plot);
+                int sy = Plot - 1 - py; // the top row is the highest vertical frequency (+0.5), as on a chart's y axis
+                int ya = sy * h / Plot, yb = Math.Max(ya + 1, (sy + 1) * h / Plot), xa = px * w / Plot, xb = Math.Max(xa + 1, (px + 1) * w / Plot);
                 double max = double.NegativeInfinity;
                 for (int y = ya; y < yb; y++) for (int x = xa; x < xb; x++) max = Math.Max(max, db[y * w + x]);
                 byte g = (byte)Math.Clamp(Math.Round(255 * (max - lo) / (hi - lo)), 0, 255);

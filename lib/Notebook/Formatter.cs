@@ -7,11 +7,11 @@ using static TorchSharp.torch;
 
 namespace SrganWorkbench.Notebook;
 
-/// <summary>A row of images with captions, shown side by side (optionally zoomed, pixels kept sharp).</summary>
+/// <summary>A row of images with captions, shown side by side (optionally zoomed, pixels kept sharp) as one PNG.</summary>
 public sealed record ImageGrid(IReadOnlyList<(RgbImage Image, string Caption)> Items, int Zoom = 1);
 
 /// <summary>
-/// Turns values into Jupyter MIME bundles: images as PNG, image grids as HTML, Markdown, HTML,
+/// Turns values into Jupyter MIME bundles: images and image grids as PNG, Markdown, HTML,
 /// Plotly charts, 3 x H x W tensors as images; types with a <c>ToMimeBundle()</c> method format
 /// themselves; collections, dictionaries, records and plain objects as tables
 /// (<see cref="TableFormatter"/>); strings and other scalars as text.
@@ -28,7 +28,9 @@ public static class Formatter
             case Html html: return new MimeBundle { ["text/html"] = html.Content, ["text/plain"] = "HTML" };
             case RgbImage image:
                 return new MimeBundle { ["image/png"] = Png(image), ["text/plain"] = $"RgbImage {image.Width}x{image.Height}" };
-            case ImageGrid grid: return new MimeBundle { ["text/html"] = GridHtml(grid), ["text/plain"] = $"{grid.Items.Count} images" };
+            // One PNG with the captions drawn in: GitHub's notebook view and every frontend show it (an HTML grid of
+            // data-URI images is not shown everywhere).
+            case ImageGrid grid: return new MimeBundle { ["image/png"] = Png(Evaluation.LabelledFigure.Grid(grid.Items, grid.Zoom)), ["text/plain"] = $"{grid.Items.Count} images: {string.Join(" · ", grid.Items.Select(i => i.Caption))}" };
             case Tensor t when IsImage(t): return Format(ImageTensor.ToImage(t.dim() == 4 ? t[0] : t));
             case Tensor t: return MimeBundle.Text(t.ToString(TorchSharp.TensorStringStyle.Julia));
             case string s: return MimeBundle.Text(s);
@@ -47,14 +49,4 @@ public static class Formatter
         (t.dim() == 3 && t.shape[0] == 3) || (t.dim() == 4 && t.shape[0] == 1 && t.shape[1] == 3);
 
     static string Png(RgbImage image) => Convert.ToBase64String(PngEncoder.Encode(image.Width, image.Height, image.Pixels, 8));
-
-    static string GridHtml(ImageGrid grid)
-    {
-        var sb = new StringBuilder("<div style=\"display:flex;flex-wrap:wrap;gap:12px\">");
-        foreach (var (image, caption) in grid.Items)
-            sb.Append($"<figure style=\"margin:0\"><img src=\"data:image/png;base64,{Png(image)}\" width=\"{image.Width * grid.Zoom}\" " +
-                      $"style=\"image-rendering:pixelated\" alt=\"{WebUtility.HtmlEncode(caption)}\"/>" +
-                      $"<figcaption style=\"text-align:center\">{WebUtility.HtmlEncode(caption)}</figcaption></figure>");
-        return sb.Append("</div>").ToString();
-    }
 }

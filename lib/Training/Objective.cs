@@ -5,7 +5,7 @@ namespace SrganWorkbench.Training;
 
 /// <summary>
 /// What a run's generator minimised, said plainly: its weighted terms, and whether that is the paper's objective for
-/// its kind (SRResNet: the content loss alone; SRGAN: content + 1e-3 x BCE adversarial, nothing else). A run whose
+/// its kind (SRResNet: the content loss alone, plus 2e-8 x TV for SRResNet-VGG22; SRGAN: content + 1e-3 x BCE adversarial, nothing else). A run whose
 /// objective is not the paper's may stand in a paper row only under a name that says so ("SRGAN-VGG22 (cpu recipe)").
 /// </summary>
 public static class Objective
@@ -27,16 +27,20 @@ public static class Objective
     public static bool Adversarial(TrainingConfig c) => c.Kind == ModelKind.Srgan && c.AdversarialWeight > 0;
 
     /// <summary>The paper's objective for the row the run fills: the content loss at weight 1 (VGG losses on the paper's
-    /// feature scale), the 1e-3 BCE adversarial term for an SRGAN, and no other term.</summary>
+    /// feature scale), the 1e-3 BCE adversarial term for an SRGAN, SRResNet-VGG22's 2e-8 total variation, and no other term.</summary>
     public static bool IsPapers(TrainingConfig c) =>
-        c.ContentWeight == 1 && c.PixelWeight == 0 && c.TotalVariationWeight == 0 && c.GridWeight == 0 && c.ChromaWeight == 0 && c.LossShift == 0
+        c.ContentWeight == 1 && c.PixelWeight == 0 && c.TotalVariationWeight == PapersTotalVariation(c, c.Content) && c.GridWeight == 0 && c.ChromaWeight == 0 && c.LossShift == 0
         && (!Adversarial(c) || (c.Adversarial == GanObjective.Bce && c.AdversarialWeight == 1e-3));
+
+    /// <summary>The paper's total-variation weight: 2e-8 for SRResNet-VGG22 (a VGG content loss without the adversarial
+    /// term; Section 3.4), none for the other rows.</summary>
+    static double PapersTotalVariation(TrainingConfig c, ContentLoss content) => !Adversarial(c) && content.IsVgg ? 2e-8 : 0;
 
     /// <summary>The paper's objective for a run of this kind: <paramref name="content"/> (default the run's own) at weight 1,
     /// the 1e-3 BCE adversarial term if the run had an adversarial term, and nothing else.</summary>
     public static TrainingConfig PapersFor(TrainingConfig c, ContentLoss? content = null) => c with
     {
-        Content = content ?? c.Content, ContentWeight = 1, PixelWeight = 0, TotalVariationWeight = 0, GridWeight = 0, ChromaWeight = 0, LossShift = 0,
+        Content = content ?? c.Content, ContentWeight = 1, PixelWeight = 0, TotalVariationWeight = PapersTotalVariation(c, content ?? c.Content), GridWeight = 0, ChromaWeight = 0, LossShift = 0,
         Adversarial = GanObjective.Bce, AdversarialWeight = Adversarial(c) ? 1e-3 : 0,
     };
 

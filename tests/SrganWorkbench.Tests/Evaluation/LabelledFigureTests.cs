@@ -67,3 +67,33 @@ public class LabelledFigureTests
         Assert.Contains("2 labels for 1 methods", error.Message);
     }
 }
+
+/// <summary>A notebook's image grid is one PNG with each caption drawn under its image.</summary>
+public class ImageGridTests
+{
+    [Fact]
+    public void A_grid_is_a_png_of_the_zoomed_images_with_their_captions()
+    {
+        var baby = ImageFile.Read(Path.Combine(SharedData.Set("Set5"), "baby.png"));
+        var a = baby.Crop(0, 0, 60, 40);
+        var b = baby.Crop(100, 100, 40, 40);
+        var bundle = SrganWorkbench.Notebook.Formatter.Format(new SrganWorkbench.Notebook.ImageGrid([(a, "first crop"), (b, "second")], Zoom: 2));
+        Assert.False(bundle.ContainsKey("text/html")); // no HTML grid: GitHub's view may not show its images
+        string file = Path.Combine(Path.GetTempPath(), $"grid-{Guid.NewGuid():N}.png");
+        try
+        {
+            File.WriteAllBytes(file, Convert.FromBase64String(bundle["image/png"]!.ToString()!));
+            var grid = ImageFile.Read(file);
+            // Two cells as wide as the widest zoomed image (120 px, at least 160 for a caption), side by side.
+            Assert.Equal(2 * 160 + ComparisonFigure.Gap, grid.Width);
+            Assert.True(grid.Height > 80 + 40, "the captions' band is under the images");
+            int left = (160 - 120) / 2;
+            for (int c = 0; c < 3; c++) Assert.Equal(a[10, 20, c], grid[21, left + 41, c]); // pixel (20, 10) zoomed 2x
+            int ink = 0;
+            for (int y = 82; y < grid.Height; y++) for (int x = 0; x < 160; x++) if (grid[y, x, 0] < 128) ink++;
+            Assert.True(ink > 30, "no caption under the first image");
+        }
+        finally { File.Delete(file); }
+        Assert.Contains("first crop", bundle["text/plain"]!.ToString());
+    }
+}
