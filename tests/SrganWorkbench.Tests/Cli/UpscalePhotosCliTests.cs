@@ -115,7 +115,7 @@ public class UpscalePhotosCliTests
         string image = temp.File("phone.png"), figure = temp.File("fig.png");
         File.WriteAllBytes(image, TestImages.PngWithOrientation(PhotoReadingTests.Baboon(), 6)); // 64x96 upright
         // A region 92 pixels tall lies inside the upright picture only (stored, it is 64 tall).
-        var run = TestProcess.Srgan("compare", "--image", image, "--crop", "0,0,60,92", "--method", "bicubic", "--zoom", "1", "-o", figure);
+        var run = TestProcess.Srgan("compare", "--image", image, "--crop", "0,0,60,92", "--method", "bicubic", "--zoom", "1", "--bare", "-o", figure);
         Assert.True(run.Code == 0, run.Err);
         Assert.Equal((2 * 60 + SrganWorkbench.Evaluation.ComparisonFigure.Gap, 92), ImageFile.ReadSize(figure));
     }
