@@ -3,7 +3,7 @@ using SrganWorkbench.Data;
 namespace SrganWorkbench.Cli;
 
 /// <summary>This process's command line as the reports it writes record it ("Made by `srgan ...`"): each full path in
-/// an argument (alone, in a comma-separated list, or after "--option=") is shown by <see cref="DataRoot.Shown"/> (relative
+/// an argument (alone, in a comma-separated list, after "--option=" or after a list item's "NAME=") is shown by <see cref="DataRoot.Shown"/> (relative
 /// to the repository, or under $SRGAN_DATA / $SRGAN_WEIGHTS), so a committed report carries nothing of the machine that
 /// made it, whether the path exists yet (an --out folder) or not.</summary>
 static class CommandLine
@@ -14,6 +14,14 @@ static class CommandLine
     {
         int equals = argument.StartsWith("--", StringComparison.Ordinal) ? argument.IndexOf('=') : -1;
         if (equals > 0) return argument[..(equals + 1)] + Argument(argument[(equals + 1)..]);
-        return string.Join(",", argument.Split(',').Select(part => Path.IsPathRooted(part) ? DataRoot.Shown(part) : part));
+        return string.Join(",", argument.Split(',').Select(Part));
+    }
+
+    /// <summary>One item of a list: a full path, or NAME=PATH (--hr-dir's form).</summary>
+    static string Part(string part)
+    {
+        if (Path.IsPathRooted(part)) return DataRoot.Shown(part);
+        int equals = part.IndexOf('=');
+        return equals > 0 && Path.IsPathRooted(part[(equals + 1)..]) ? part[..(equals + 1)] + DataRoot.Shown(part[(equals + 1)..]) : part;
     }
 }

@@ -14,7 +14,13 @@ static class EvalCommand
         var method = new Option<string?>("--method") { Description = "Comma-separated interpolation methods: bicubic, nearest (default: bicubic unless --model/--peer is given)." }
             .CheckedBy(CheckMethods);
         var choice = new ModelChoice();
-        var sets = new Option<string>("--sets") { Description = "Comma-separated test sets from data/datasets.json.", DefaultValueFactory = _ => "Set5,Set14,BSD100" };
+        var sets = new Option<string>("--sets") { Description = "Comma-separated test sets from data/datasets.json (default Set5,Set14,BSD100, or none with --hr-dir).", DefaultValueFactory = _ => "Set5,Set14,BSD100" };
+        var hrDirs = new Option<string?>("--hr-dir")
+        {
+            Description = "Comma-separated folders of your own HR test images, DIR or NAME=DIR (NAME for the tables; default the folder's name), searched " +
+                "recursively and scored under the same protocol: modcrop, LR made from HR by MATLAB's bicubic, Y channel, border = scale.",
+            HelpName = "[NAME=]DIR",
+        }.CheckedBy(text => HrDirs(text));
         var outDir = new Option<string?>("--out", "-o") { Description = "Folder for per-image.csv, summary.csv and summary.md (default: results/eval/<methods>)." };
         var lr = new ChoiceOption<LrSource>("--lr", "LR inputs: 'generated' from HR by the degradation, or 'matlab' (the MATLAB-made files; Set5/Set14).",
             [("generated", LrSource.Generated), ("matlab", LrSource.Matlab)], "generated");
@@ -32,7 +38,7 @@ static class EvalCommand
 
         var command = new Command("eval", "Score methods on test sets with the paper's protocol (PSNR/SSIM on Y, border = scale; NIQE, LPIPS, periodic artifacts).")
         {
-            method, sets, outDir, lr, degradation, scale, channel, border, noNiqe, noLpips, noPeriodic, ssimDaala, saveImages, data,
+            method, sets, hrDirs, outDir, lr, degradation, scale, channel, border, noNiqe, noLpips, noPeriodic, ssimDaala, saveImages, data,
         };
         foreach (var o in choice.All) command.Options.Add(o);
         command.SetAction(parse =>
@@ -61,7 +67,10 @@ static class EvalCommand
             };
             var evaluator = new Evaluator(options, parse.GetValue(data));
             var started = DateTime.UtcNow;
-            var scores = evaluator.Run(methods, CliErrors.List(parse.GetValue(sets)!), new Progress<string>(Console.WriteLine));
+            // Folders of one's own replace the default sets; named sets beside them are scored too.
+            var folders = HrDirs(parse.GetValue(hrDirs));
+            var named = folders.Count > 0 && !parse.Given(sets) ? [] : CliErrors.List(parse.GetValue(sets)!).Select(TestSet.Catalogued);
+            var scores = evaluator.Run(methods, [.. named, .. folders], new Progress<string>(Console.WriteLine));
             var elapsed = DateTime.UtcNow - started;
             string commandLine = CommandLine.Shown();
             string profile = $"{(model ? choice.Description : "no training")}; {Environment.ProcessorCount} CPU cores, {RuntimeInformation.OSDescription}, {elapsed.TotalSeconds:F0} s, {started:yyyy-MM-dd}";
@@ -74,6 +83,13 @@ static class EvalCommand
         });
         return command;
     }
+
+    /// <summary>The test sets of --hr-dir: each folder must exist (a parse error names it otherwise).</summary>
+    static IReadOnlyList<TestSet> HrDirs(string? text) => CliErrors.List(text ?? "").Select(part =>
+    {
+        var set = TestSet.Parse(part);
+        return Directory.Exists(set.Folder) ? set : throw new ArgumentException($"{set.Folder}: folder not found (expected a folder of HR images, DIR or NAME=DIR).");
+    }).ToList();
 
     /// <summary>Each name of a comma-separated --method list is an interpolation method.</summary>
     public static void CheckMethods(string? text)

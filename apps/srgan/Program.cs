@@ -21,6 +21,6 @@ root.Subcommands.Add(DataCommand.Create());
 root.Subcommands.Add(DeviceCommand.Create());
 // `srgan train --help` ends with every profile's defaults, made from TrainingConfig.ForProfile.
 CliHelp.AddSections(root, new Dictionary<Command, Func<string>> { [train] = TrainingChoices.Describe });
-// Exit codes: 0 done; 1 `data verify` found problems; 2 a user error (bad arguments, missing or invalid files:
+// Exit codes: 0 done; 1 `data verify` found problems, or `upscale` skipped images it could not read (the rest done); 2 a user error (bad arguments, missing or invalid files:
 // one line); 3 training stopped on NaN/Inf; 70 a bug (stack trace); 130 cancelled (CliErrors).
 return CliErrors.Invoke(root, args);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.CommandLine;
+using SrganWorkbench.Data;
 using SrganWorkbench.Losses;
 using SrganWorkbench.Models;
 using SrganWorkbench.Training;
@@ -28,6 +29,17 @@ static class TrainCommand
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
         var config = new Option<string?>("--config") { Description = "A config.json to start from instead of a profile (it states the model, profile and content loss)." };
         var data = new Option<string?>("--data") { Description = "Data root (default: $SRGAN_DATA, else data/)." };
+        var trainDirs = new Option<string?>("--train-dir")
+        {
+            Description = "Train on your own images: comma-separated folders, searched recursively (PNG, JPEG, BMP, WebP); images smaller than the HR crop " +
+                "are named and skipped. Replaces the profile's sets (with --train-sets, both are used). Each batch: crops from images drawn uniformly at random.",
+            HelpName = "DIR[,DIR...]",
+        }.CheckedBy(text => TrainDirs(text));
+        var trainSets = new Option<string?>("--train-sets")
+        {
+            Description = "Train on catalogued sets (data/datasets.json: T91, BSD200, DIV2K-train, ...) instead of the profile's (T91,BSD200; smoke: Set5).",
+            HelpName = "NAME[,NAME...]",
+        };
         var contentWeight = new Option<double?>("--content-weight") { Description = "SRGAN: weight of the content loss (profile default otherwise)." };
         var adversarial = new ChoiceOption<GanObjective>("--adversarial",
             "SRGAN: the GAN objective (profile default otherwise). wgan-gp also turns the discriminator's batch norm off, as its per-sample gradient penalty requires.",
@@ -54,7 +66,7 @@ static class TrainCommand
 
         var command = new Command("train", "Train SRResNet (MSE) or SRGAN; Ctrl-C saves a checkpoint and stops, --resume continues.")
         {
-            kind, profile, output, resume, initFrom, content, steps, decayAt, snapshotEvery, seed, device, config, data, contentWeight, adversarial, adversarialWeight,
+            kind, profile, output, resume, initFrom, content, steps, decayAt, snapshotEvery, seed, device, config, data, trainDirs, trainSets, contentWeight, adversarial, adversarialWeight,
             pixelWeight, tvWeight, gridWeight, chromaWeight, lossShift, microBatch, ema, upsampling, icnr, order, preset, vggWeights,
         };
         // A config file states the model, the profile and the content loss: giving them as well is ambiguous, not an override.
@@ -77,11 +89,13 @@ static class TrainCommand
         {
             var modelKind = kind.Get(parse);
             string? vgg = parse.GetValue(vggWeights) is { } v ? Path.GetFullPath(v) : null;
+            var images = Images(parse.GetValue(trainSets), parse.GetValue(trainDirs), parse.GetValue(data));
             var cfg = parse.GetValue(config) is { } path
                 ? TrainingConfig.FromJson(File.ReadAllText(path), path)
                 : preset.TryGet(parse, out var recipe)
-                ? recipe.ForData(profile.Get(parse), vgg, parse.GetValue(data))
+                ? recipe.ForData(profile.Get(parse), vgg, parse.GetValue(data), images)
                 : TrainingConfig.ForProfile(profile.Get(parse), modelKind, parse.GetValue(content) is { } named ? ContentLoss.Parse(named) : null);
+            if (images != null && !parse.Given(preset)) cfg = cfg.WithImages(images); // a preset sized its crop on them (ForData)
             if (vgg != null) cfg = cfg with { VggWeights = vgg };
             if (parse.GetValue(steps) is { } n) cfg = cfg with { Steps = n };
             if (parse.GetValue(decayAt) is { } at) cfg = cfg with { DecayAtStep = at };
@@ -145,4 +159,14 @@ static class TrainCommand
         });
         return command;
     }
+
+    /// <summary>The run's own training images (null: the profile's, or the config file's): --train-sets by name, --train-dir's
+    /// folders as a config records them (<see cref="DataRoot.PortableFolder"/>: under the data root as $SRGAN_DATA/...).</summary>
+    static TrainingImages? Images(string? sets, string? dirs, string? dataRoot) =>
+        sets == null && dirs == null ? null
+            : new TrainingImages(CliErrors.List(sets ?? ""), TrainDirs(dirs).Select(d => DataRoot.PortableFolder(d, dataRoot)).ToList());
+
+    /// <summary>--train-dir's folders, each of which must exist (a parse error names it otherwise).</summary>
+    static IReadOnlyList<string> TrainDirs(string? text) => CliErrors.List(text ?? "").Select(dir =>
+        Directory.Exists(dir) ? Path.GetFullPath(dir) : throw new ArgumentException($"{dir}: folder not found (expected a folder of training images).")).ToList();
 }

@@ -75,7 +75,7 @@ static class TrainingChoices
             }
             var srgan = TrainingConfig.ForProfile(profile, ModelKind.Srgan);
             networks.Add($"{profile}: generator {srgan.Generator.Blocks} blocks x {srgan.Generator.Channels} channels, " +
-                $"discriminator {srgan.Discriminator.BaseChannels}-channel base, crops from {string.Join("+", srgan.TrainSets)}");
+                $"discriminator {srgan.Discriminator.BaseChannels}-channel base, crops from {srgan.Images.Name}");
         }
         var widths = Enumerable.Range(0, header.Length).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();

@@ -107,6 +107,35 @@ public static class DataRoot
         try { return Path.Combine(RepositoryRoot(), path); } catch (DirectoryNotFoundException) { return Path.GetFullPath(path); }
     }
 
+    /// <summary>The prefix by which a run's config names a folder under its data root (<see cref="PortableFolder"/>).</summary>
+    public const string DataPrefix = "$" + DataVariable + "/";
+
+    /// <summary>
+    /// A folder of one's own images as a run's config.json records it (<c>TrainFolders</c>): under the data root,
+    /// <c>$SRGAN_DATA/&lt;relative&gt;</c>, read back from the data root the run is given (<c>--data</c>, else SRGAN_DATA),
+    /// as its catalogued sets are; elsewhere as <see cref="Portable"/> records a path (relative to the repository inside
+    /// it, else absolute). So a config names the folder the same way on any machine that has it in the same place.
+    /// </summary>
+    public static string PortableFolder(string path, string? dataRoot = null)
+    {
+        string full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
+        string? root = Try(() => Resolve(dataRoot));
+        if (root != null)
+        {
+            string relative = Path.GetRelativePath(Path.TrimEndingDirectorySeparator(root), full);
+            if (relative != "." && relative != ".." && !relative.StartsWith(".." + Path.DirectorySeparatorChar) && !Path.IsPathRooted(relative))
+                return DataPrefix + relative.Replace(Path.DirectorySeparatorChar, '/');
+        }
+        return Portable(full);
+    }
+
+    /// <summary>A folder recorded by <see cref="PortableFolder"/> (or written by hand: absolute, or relative to the current
+    /// folder when it exists there, else to the repository) as a full path.</summary>
+    public static string ResolveFolder(string recorded, string? dataRoot = null) =>
+        recorded.StartsWith(DataPrefix, StringComparison.Ordinal)
+            ? Path.GetFullPath(Path.Combine(Resolve(dataRoot), recorded[DataPrefix.Length..]))
+            : Path.GetFullPath(ResolvePortable(recorded));
+
     /// <summary>
     /// The workspace repository: the nearest folder above the current directory (or, failing
     /// that, above this assembly) that holds both global.json and data/datasets.json.

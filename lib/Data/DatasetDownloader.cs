@@ -44,6 +44,10 @@ public static class DatasetDownloader
         var sets = names == null ? Downloadable(manifest).ToList() : names.Select(n => manifest[n]).ToList();
         foreach (var set in sets)
         {
+            if (set.Files.Any(f => !f.Hashed))
+                throw new InvalidOperationException(
+                    $"{set.Name}: data/datasets.json records no sha256 for its files, so srgan cannot check a download of it. " +
+                    $"Fetch it by hand: {set.Download}, into {Path.Combine(dataRoot, set.Folder)}.");
             if (set.Sources?.Any(s => s.Exact) != true)
             {
                 var inexact = set.Sources?.Select(s => $"{s.Url}: {s.Note?.TrimEnd('.')}") ?? [];

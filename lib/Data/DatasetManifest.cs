@@ -6,8 +6,13 @@ using SrganWorkbench.Imaging;
 namespace SrganWorkbench.Data;
 
 /// <summary>One file of a dataset as the manifest records it.</summary>
-/// <remarks>Width and height are recorded for images only.</remarks>
-public sealed record ManifestFile(string Name, long Bytes, string Sha256, int? Width = null, int? Height = null);
+/// <remarks>Width and height are recorded for images only. A file known by its name alone (a set that was not at hand when
+/// its entry was written: DIV2K) has no size or sha256; <c>srgan data verify</c> then checks that it is there, and says so.</remarks>
+public sealed record ManifestFile(string Name, long? Bytes = null, string? Sha256 = null, int? Width = null, int? Height = null)
+{
+    /// <summary>Whether the manifest records the file's size and sha256 (false: its name only).</summary>
+    [JsonIgnore] public bool Hashed => Bytes != null && Sha256 != null;
+}
 
 /// <summary>
 /// Where a set's files can be fetched by machine: an archive at <paramref name="Url"/> in <paramref name="Format"/>
@@ -17,9 +22,10 @@ public sealed record ManifestFile(string Name, long Bytes, string Sha256, int? W
 /// a source that is not exact (e.g. JPEG originals of the manifest's PNGs) is recorded for provenance only, with
 /// <paramref name="Note"/> saying how its files relate to the manifest's.
 /// </summary>
-/// <remarks>No archive sha256 is recorded: the archives were not all available to hash, and the per-file
-/// sha256 of the manifest is what guarantees a downloaded set.</remarks>
-public sealed record DatasetSource(string Url, string Format, string Prefix, bool Exact, string? Note = null);
+/// <remarks>The per-file sha256 of the manifest is what guarantees a downloaded set. An archive's own size and sha256
+/// (<paramref name="Bytes"/>, <paramref name="Sha256"/>) are recorded only where a public record of them exists (the
+/// note says whose), for checking an archive fetched by hand; the others were not all available to hash.</remarks>
+public sealed record DatasetSource(string Url, string Format, string Prefix, bool Exact, string? Note = null, long? Bytes = null, string? Sha256 = null);
 
 /// <summary>A dataset: where it sits under the data root, what it is, where to get it, its files.</summary>
 public sealed record DatasetEntry
@@ -27,6 +33,10 @@ public sealed record DatasetEntry
     public required string Name { get; init; }
     /// <summary>"test", "train" or "reference" (auxiliary files such as MATLAB-made LR images).</summary>
     public required string Role { get; init; }
+    /// <summary>Not needed by the paper's tables (DIV2K): <c>srgan data verify</c> without <c>--sets</c> reports it as not
+    /// installed rather than missing when its folder is absent. A run or an evaluation that names it still requires it.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Optional { get; init; }
     /// <summary>Folder under the data root holding the files, e.g. "Set5/HR".</summary>
     public required string Folder { get; init; }
     public required string Description { get; init; }

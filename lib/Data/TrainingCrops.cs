@@ -22,6 +22,11 @@ public sealed record CropOptions
     public int Prefetch { get; init; } = 4;
     /// <summary>Threads that make the items of one batch (results do not depend on it).</summary>
     public int Workers { get; init; } = Environment.ProcessorCount;
+    /// <summary>Memory the decoded training images may hold (default: a quarter of what .NET sees as available). All
+    /// are kept when they fit (T91 + BSD200 decode to about 100 MB); beyond it the least recently used are decoded again
+    /// when drawn (DIV2K's 800 HR images decode to about 7 GB). Batches do not depend on it, so it is not part of a run's config.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public long CacheBytes { get; init; } = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4;
 
     public int LrSize => HrSize / Scale;
 }
@@ -55,31 +60,49 @@ public sealed record CropBatch(long Index, int Count, int LrSize, int HrSize, fl
 /// LR grid, and its LR crop is computed as the matching region of the whole image's LR, so
 /// crops carry no artificial border effects.
 ///
+/// The rule (<see cref="Rule"/>): each item of a batch picks one usable image uniformly at random (so a small image
+/// gives as many crops as a large one), then a position uniformly among the crop's positions on the LR grid, then one
+/// of the 8 square symmetries. An image is usable when, modcropped to the scale, both sides hold the HR crop; the others
+/// are skipped and named (<see cref="Skipped"/>). Whole-image items (<see cref="CropOptions.WholeImage"/>) use every image.
+///
 /// Batch <c>i</c> depends only on (seed, i): any batch can be made again, in any order, on any
-/// thread, which makes prefetching and resumed runs exact. Decoded images are cached.
+/// thread, which makes prefetching and resumed runs exact. Decoded images are cached within
+/// <see cref="CropOptions.CacheBytes"/>.
 /// </summary>
 public sealed class TrainingCrops
 {
-    readonly Lazy<RgbImage>[] _images;
+    readonly DecodedImages _images;
     readonly (int Width, int Height)[] _sizes; // after modcrop, known without decoding
     readonly Lazy<RgbImage>[] _resized; // WholeImage: each image at HrSize x HrSize
     readonly Degradation _degradation;
+    readonly Func<string, string> _name;
+    readonly List<(string File, int Width, int Height)> _skipped = [];
+    readonly IReadOnlyList<string> _others;
     public CropOptions Options { get; }
     public IReadOnlyList<string> Files { get; }
     /// <summary>Files left out because they are smaller than one HR crop.</summary>
-    public IReadOnlyList<string> Skipped { get; }
+    public IReadOnlyList<string> Skipped => _skipped.Select(s => s.File).ToList();
+    /// <summary>Where the images come from, as messages name it ("T91 and BSD200", "the folder ../photos").</summary>
+    public string Source { get; }
 
-    public TrainingCrops(IEnumerable<string> imageFiles, CropOptions? options = null)
+    public TrainingCrops(IEnumerable<string> imageFiles, CropOptions? options = null) : this(imageFiles, options, Path.GetFileName, "training images", []) { }
+
+    /// <summary>The crops of <paramref name="imageFiles"/>; for messages, <paramref name="name"/> names a file (a set's by its
+    /// name, a folder's by its path in the folder), <paramref name="source"/> says where they come from, and
+    /// <paramref name="others"/> are the folders' files that are not read (not named as images).</summary>
+    TrainingCrops(IEnumerable<string> imageFiles, CropOptions? options, Func<string, string> name, string source, IReadOnlyList<string> others)
     {
+        _others = others;
         Options = options ?? new CropOptions();
         if (Options.HrSize % Options.Scale != 0)
             throw new ArgumentException($"HR crop size {Options.HrSize} is not divisible by the scale {Options.Scale}.");
         if (Options.BatchSize <= 0) throw new ArgumentException($"Batch size must be positive, got {Options.BatchSize}.");
         _degradation = Degradation.Parse(Options.Degradation, Options.Scale);
+        _name = name;
+        Source = source;
 
         var usable = new List<string>();
         var sizes = new List<(int, int)>();
-        var skipped = new List<string>();
         foreach (string file in imageFiles)
         {
             var (w, h) = ImageFile.ReadSize(file);
@@ -88,27 +111,51 @@ public sealed class TrainingCrops
                 usable.Add(file);
                 sizes.Add((w - w % Options.Scale, h - h % Options.Scale));
             }
-            else skipped.Add(file);
+            else _skipped.Add((file, w, h));
         }
         if (usable.Count == 0)
-            throw new ArgumentException($"No training image is at least {Options.HrSize}x{Options.HrSize} pixels ({skipped.Count} too small).");
+        {
+            var largest = _skipped.OrderByDescending(s => Math.Min(s.Width, s.Height)).FirstOrDefault();
+            throw new ArgumentException($"{source}: no image is at least {Options.HrSize}x{Options.HrSize} pixels (the HR crop, after modcrop to a multiple of {Options.Scale}); " +
+                (_skipped.Count == 0 ? "there are no images." : $"{_skipped.Count} image(s), the largest {largest.Width}x{largest.Height} ({name(largest.File)})."));
+        }
         Files = usable;
         _sizes = sizes.ToArray();
-        Skipped = skipped;
-        _images = usable.Select(f => new Lazy<RgbImage>(() => ImageFile.Read(f).ModCrop(Options.Scale))).ToArray();
-        _resized = _images.Select(image => new Lazy<RgbImage>(() => MatlabResize.Resize(image.Value, Options.HrSize, Options.HrSize))).ToArray();
+        _images = new DecodedImages(usable, _sizes.Select(s => 3L * s.Item1 * s.Item2).ToArray(), Options.CacheBytes,
+            file => ImageFile.Read(file).ModCrop(Options.Scale));
+        _resized = Enumerable.Range(0, usable.Count).Select(i => new Lazy<RgbImage>(() => MatlabResize.Resize(_images.Get(i), Options.HrSize, Options.HrSize))).ToArray();
+    }
+
+    /// <summary>Training crops from the images a run names: catalogued sets under a data root and folders of one's own.</summary>
+    public static TrainingCrops From(TrainingImages images, string? dataRoot = null, CropOptions? options = null)
+    {
+        var (found, others) = images.Find(dataRoot);
+        var names = found.ToDictionary(f => f.File, f => f.Name);
+        return new TrainingCrops(found.Select(f => f.File), options, file => names[file], images.Describe(dataRoot), others);
     }
 
     /// <summary>Training crops from the image folders of the named sets under a data root.</summary>
     public static TrainingCrops FromSets(IEnumerable<string> setNames, string? dataRoot = null, CropOptions? options = null) =>
-        new(FilesOf(setNames, dataRoot), options);
+        From(TrainingImages.OfSets(setNames.ToList()), dataRoot, options);
 
-    /// <summary>The image files of the named sets under a data root (each set's folder checked against the manifest).</summary>
-    static List<string> FilesOf(IEnumerable<string> setNames, string? dataRoot)
+    /// <summary>The sampling rule and what it draws from, in words (a run's first lines): how many images are used and
+    /// which are skipped (named, with their sizes), the batch, and how each item is drawn.</summary>
+    public IReadOnlyList<string> Rule()
     {
-        var manifest = DatasetManifest.Load();
-        string root = DataRoot.Resolve(dataRoot);
-        return setNames.SelectMany(n => ImageFolder.List(DatasetVerifier.RequireFolder(manifest, n, root))).ToList();
+        var o = Options;
+        var lines = new List<string>
+        {
+            $"training images: {Files.Count} from {Source}" + (_skipped.Count > 0 ? $"; skipped {_skipped.Count} smaller than the {o.HrSize} px HR crop: " +
+                ImageFolder.Few(_skipped.Select(s => $"{_name(s.File)} ({s.Width}x{s.Height})").ToList(), 20) : ""),
+            o.WholeImage
+                ? $"each batch: {o.BatchSize} whole images resized to {o.HrSize}x{o.HrSize} HR (LR {o.LrSize}x{o.LrSize} made from it by {o.Degradation}), each image drawn uniformly at random" +
+                  (o.Augment ? ", flipped or rotated at random" : "")
+                : $"each batch: {o.BatchSize} crops of {o.HrSize}x{o.HrSize} HR / {o.LrSize}x{o.LrSize} LR (made from the image by {o.Degradation}); each crop from an image drawn " +
+                  $"uniformly at random (a small image gives as many crops as a large one), at a random place on the {o.Scale}-px LR grid" +
+                  (o.Augment ? ", flipped or rotated at random" : ""),
+        };
+        if (_others.Count > 0) lines.Add($"not read ({_others.Count} file(s) not named as images): {ImageFolder.Few(_others)}");
+        return lines;
     }
 
     /// <summary>The largest HR crop (a multiple of <paramref name="scale"/>) that at least half of <paramref name="files"/>
@@ -125,7 +172,11 @@ public sealed class TrainingCrops
 
     /// <summary><see cref="LargestCommonCrop(IEnumerable{string}, int)"/> over the named sets under a data root.</summary>
     public static int LargestCommonCrop(IEnumerable<string> setNames, string? dataRoot, int scale) =>
-        LargestCommonCrop(FilesOf(setNames, dataRoot), scale);
+        LargestCommonCrop(TrainingImages.OfSets(setNames.ToList()), dataRoot, scale);
+
+    /// <summary><see cref="LargestCommonCrop(IEnumerable{string}, int)"/> over a run's training images.</summary>
+    public static int LargestCommonCrop(TrainingImages images, string? dataRoot, int scale) =>
+        LargestCommonCrop(images.Find(dataRoot).Images.Select(i => i.File), scale);
 
     /// <summary>Batch number <paramref name="index"/>: a pure function of (seed, index).</summary>
     public CropBatch GetBatch(long index)
@@ -139,7 +190,7 @@ public sealed class TrainingCrops
         var picks = new (int Image, int X, int Y, int Transform)[n];
         for (int i = 0; i < n; i++)
         {
-            int imageIndex = rng.Next(_images.Length);
+            int imageIndex = rng.Next(_sizes.Length);
             var (w, h) = _sizes[imageIndex];
             int lx = rng.Next(Math.Max(1, w / scale - lrSize + 1)); // 1: a whole-image item smaller than a crop
             int ly = rng.Next(Math.Max(1, h / scale - lrSize + 1));
@@ -151,7 +202,7 @@ public sealed class TrainingCrops
         {
             var (imageIndex, lx, ly, transform) = picks[i];
             // Whole-image items ignore the drawn position (drawn all the same, so the stream of choices is one).
-            var (image, x0, y0) = Options.WholeImage ? (_resized[imageIndex].Value, 0, 0) : (_images[imageIndex].Value, lx, ly);
+            var (image, x0, y0) = Options.WholeImage ? (_resized[imageIndex].Value, 0, 0) : (_images.Get(imageIndex), lx, ly);
             var lrCrop = _degradation.ApplyRegion(image, x0, y0, lrSize, lrSize);
             var hrCrop = Options.WholeImage ? image : image.Crop(x0 * scale, y0 * scale, hrSize, hrSize);
             WritePlanar(lrCrop, transform, lr.AsSpan(i * 3 * lrSize * lrSize, 3 * lrSize * lrSize));

@@ -33,4 +33,17 @@ public sealed record EvaluationOptions
     /// <summary>How many images are worked on at once: upscaled and scored for a resolver that allows it
     /// (<see cref="ISuperResolver.ConcurrentUpscale"/>); for a network, upscaled one at a time and scored meanwhile.</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The smallest side an HR image may have, after modcrop, for every measure asked for to be computed, the
+    /// measure that needs it (each needs its minimum inside the border that is removed first: SSIM its 11 px window,
+    /// NIQE one 96 px block, LPIPS 31 px, the periodic measure 28 px) and how to leave that measure out (null: SSIM, always computed).</summary>
+    public (int Side, string Measure, string? LeaveOut) SmallestScorable()
+    {
+        int border = 2 * Metrics.CropBorder;
+        var needs = new List<(int, string, string?)> { (Math.Max(Scale, Ssim.WindowSize + border), "SSIM", null) };
+        if (ComputeNiqe) needs.Add((Niqe.BlockSize + border, "NIQE", "srgan eval --no-niqe, ComputeNiqe = false"));
+        if (ComputeLpips) needs.Add((Lpips.MinimumSize + border, "LPIPS", "--no-lpips, ComputeLpips = false"));
+        if (ComputePeriodic) needs.Add((PeriodicArtifacts.MinimumSide + border, "the periodic measure", "--no-periodic, ComputePeriodic = false"));
+        return needs.MaxBy(n => n.Item1);
+    }
 }

@@ -25,6 +25,6 @@ public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config,
             ? $"; preset {p} ({c.Config.PresetSource}), substitutions: {string.Join(" | ", c.Config.Substitutions)}" : "";
         var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch || c.Config.HistogramMatch);
         return new TrainedModel(upscaler, c.Config, c.Step,
-            $"{c.Config.Kind} checkpoint {DataRoot.Shown(c.Path)}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {string.Join("+", c.Config.TrainSets)}{cost}{preset}");
+            $"{c.Config.Kind} checkpoint {DataRoot.Shown(c.Path)}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {c.Config.Images.Name}{cost}{preset}");
     }
 }

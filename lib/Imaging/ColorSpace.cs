@@ -73,6 +73,23 @@ public static class ColorSpace
         return result;
     }
 
+    /// <summary>MATLAB's rgb2gray weights: the first row of the inverse of rgb2ntsc's YIQ-to-RGB matrix (BT.601 luma,
+    /// full range, no offset).</summary>
+    public static readonly double[] GrayWeights = [0.298936021293775, 0.587043074451121, 0.114020904255103];
+
+    /// <summary>MATLAB's rgb2gray on uint8 or uint16 interleaved RGB (<paramref name="maxValue"/> 255 or 65535): the
+    /// weighted sum in double, rounded half away from zero and saturated to the class's range.</summary>
+    public static ushort[] RgbToGray(ushort[] rgb, int maxValue)
+    {
+        var gray = new ushort[rgb.Length / 3];
+        for (int i = 0; i < gray.Length; i++)
+        {
+            double v = Math.Round(GrayWeights[0] * rgb[3 * i] + GrayWeights[1] * rgb[3 * i + 1] + GrayWeights[2] * rgb[3 * i + 2], MidpointRounding.AwayFromZero);
+            gray[i] = (ushort)Math.Clamp(v, 0, maxValue);
+        }
+        return gray;
+    }
+
     static double[,] Invert3x3(double[,] m)
     {
         double det = m[0, 0] * (m[1, 1] * m[2, 2] - m[1, 2] * m[2, 1])

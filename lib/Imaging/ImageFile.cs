@@ -19,56 +19,106 @@ public enum AlphaPolicy
 public sealed record PlanarImage(int Width, int Height, float[] Data, int BitDepth);
 
 /// <summary>
-/// Reads PNG, JPEG and BMP (and what else Skia decodes) into 8-bit RGB or float planes, and
-/// writes PNG. Grayscale files are expanded to three equal channels. 16-bit PNGs keep their
-/// precision through <see cref="ReadPlanar"/> and are rounded to 8 bits by <see cref="Read"/>.
-/// Colour profiles are not applied: pixel values are taken as stored, as MATLAB's imread does.
-/// Every failure names the file.
+/// Reads PNG, JPEG, WebP and BMP (and what else Skia decodes), and writes PNG. One reading path,
+/// <see cref="ReadPhoto"/>, which every reader shares (the CLI's upscale, eval and compare, training data, notebooks):
+/// the picture upright (EXIF orientation applied, as viewers show it), its channels as stored (grey or colour, alpha
+/// or not) and 16-bit PNGs at full precision. <see cref="Read"/> gives 8-bit RGB (grey expanded to three equal
+/// channels, alpha by policy, 16 bits rounded) and <see cref="ReadPlanar"/> float planes.
+/// Colour profiles are not applied: pixel values are taken as stored, as MATLAB's imread does; an embedded profile
+/// that is not sRGB gets a one-line warning (<see cref="Warn"/>), once per file. Every failure names the file.
 /// </summary>
 public static class ImageFile
 {
+    /// <summary>Where reading's warnings go (a colour profile that is not sRGB): standard error by default. Each file
+    /// warns once per process, however often it is read (eval reads a test image once per method).</summary>
+    public static Action<string> Warn { get; set; } = message => Console.Error.WriteLine($"warning: {message}");
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> Warned = new();
+
     /// <summary>Reads an image as 8-bit RGB.</summary>
-    public static RgbImage Read(string path, AlphaPolicy alpha = AlphaPolicy.Ignore)
-    {
-        var (w, h, samples, bitDepth) = Decode(path, alpha);
-        var image = new RgbImage(w, h);
-        if (bitDepth == 8)
-            samples.AsSpan().CopyTo(image.Pixels);
-        else
-            for (int i = 0; i < image.Pixels.Length; i++)
-                image.Pixels[i] = RgbImage.RoundToByte(BinaryPrimitives.ReadUInt16LittleEndian(samples.AsSpan(2 * i)) / 257.0);
-        return image;
-    }
+    public static RgbImage Read(string path, AlphaPolicy alpha = AlphaPolicy.Ignore) => ReadPhoto(path, alpha).ToRgbImage(alpha);
 
     /// <summary>Reads an image as float planes in [0,1], keeping 16-bit precision.</summary>
-    public static PlanarImage ReadPlanar(string path, AlphaPolicy alpha = AlphaPolicy.Ignore)
+    public static PlanarImage ReadPlanar(string path, AlphaPolicy alpha = AlphaPolicy.Ignore) => ReadPhoto(path, alpha).ToPlanar(alpha);
+
+    /// <summary>Reads an image as it is shown: upright, with its own channels and bit depth.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="alpha">Only <see cref="AlphaPolicy.Reject"/> matters here: it refuses an image with alpha.</param>
+    public static Photo ReadPhoto(string path, AlphaPolicy alpha = AlphaPolicy.Ignore)
     {
-        var (w, h, samples, bitDepth) = Decode(path, alpha);
-        var data = new float[3 * w * h];
-        int plane = w * h;
-        for (int p = 0; p < plane; p++)
-            for (int c = 0; c < 3; c++)
-                data[c * plane + p] = bitDepth == 8
-                    ? samples[p * 3 + c] / 255f
-                    : BinaryPrimitives.ReadUInt16LittleEndian(samples.AsSpan(2 * (p * 3 + c))) / 65535f;
-        return new PlanarImage(w, h, data, bitDepth);
+        using var codec = OpenCodec(path, out byte[] bytes);
+        var info = codec.Info;
+        int w = info.Width, h = info.Height;
+        if (w <= 0 || h <= 0) throw new ImageFileException(path, $"image has no pixels ({w}x{h}).");
+        int channels = StoredChannels(codec, bytes);
+        if (channels is 2 or 4 && alpha == AlphaPolicy.Reject)
+            throw new ImageFileException(path, "image has an alpha channel, and the alpha policy is Reject.");
+        var metadata = PhotoMetadata.Read(bytes);
+
+        ushort[] samples;
+        int bitDepth = 8;
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png && PngHeader(bytes).BitDepth == 16)
+        {
+            // Skia decodes 16-bit PNGs only to 8 bits or half floats; read them exactly ourselves.
+            (_, _, samples, channels) = Png16Decoder.Decode(bytes, path);
+            bitDepth = 16;
+        }
+        else
+        {
+            var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul); // no colour space: no conversion
+            var rgba = new byte[target.BytesSize];
+            SKCodecResult result;
+            unsafe
+            {
+                fixed (byte* p = rgba) result = codec.GetPixels(target, (IntPtr)p);
+            }
+            if (result != SKCodecResult.Success)
+                throw new ImageFileException(path, result == SKCodecResult.IncompleteInput
+                    ? "the file is truncated (the decoder ran out of data)."
+                    : $"the image data could not be decoded ({result}).");
+            samples = new ushort[w * h * channels];
+            int colour = channels <= 2 ? 1 : 3; // grey: R of R = G = B
+            for (int p = 0; p < w * h; p++)
+            {
+                for (int c = 0; c < colour; c++) samples[p * channels + c] = rgba[p * 4 + c];
+                if (channels is 2 or 4) samples[p * channels + colour] = rgba[p * 4 + 3];
+            }
+        }
+
+        var (uw, uh) = ExifOrientation.UprightSize(w, h, metadata.Orientation);
+        string? profile = metadata.IccProfile != null && info.ColorSpace is not { IsSrgb: true } ? metadata.IccProfile : null;
+        if (profile != null && Warned.TryAdd(Path.GetFullPath(path), true))
+            Warn($"{path}: its colour profile{(profile.Length > 0 ? $" '{profile}'" : "")} is not sRGB; its pixel values are used as stored, " +
+                 "so colours may come out duller or shifted (convert it to sRGB first to avoid this).");
+        return new Photo(uw, uh, channels, bitDepth, ExifOrientation.Apply(samples, w, h, channels, metadata.Orientation))
+        {
+            Orientation = metadata.Orientation,
+            ColourProfile = profile,
+        };
     }
 
-    /// <summary>Width and height without decoding the pixels.</summary>
+    /// <summary>Width and height as shown (EXIF orientation applied), without decoding the pixels.</summary>
     public static (int Width, int Height) ReadSize(string path)
     {
-        using var codec = OpenCodec(path, out _);
-        return (codec.Info.Width, codec.Info.Height);
+        using var codec = OpenCodec(path, out byte[] bytes);
+        return ExifOrientation.UprightSize(codec.Info.Width, codec.Info.Height, PhotoMetadata.Read(bytes).Orientation);
     }
 
     /// <summary>Channels stored in the file: 1 (grey), 2 (grey + alpha), 3 (RGB) or 4 (RGBA).</summary>
     public static int ReadChannels(string path)
     {
         using var codec = OpenCodec(path, out byte[] bytes);
-        if (codec.EncodedFormat == SKEncodedImageFormat.Png && bytes.Length > 25)
-            return bytes[25] switch { 0 => 1, 4 => 2, 6 => 4, 3 => codec.Info.AlphaType == SKAlphaType.Opaque ? 3 : 4, _ => 3 };
-        if (codec.Info.ColorType == SKColorType.Gray8) return 1;
-        return codec.Info.AlphaType == SKAlphaType.Opaque ? 3 : 4;
+        return StoredChannels(codec, bytes);
+    }
+
+    /// <summary>Grey for PNG colour types 0 and 4 and for grey JPEGs; alpha when the decoder says pixels may be
+    /// transparent (an alpha channel, or a palette or tRNS chunk with transparency).</summary>
+    static int StoredChannels(SKCodec codec, byte[] bytes)
+    {
+        bool grey = codec.EncodedFormat == SKEncodedImageFormat.Png
+            ? PngHeader(bytes).ColourType is 0 or 4
+            : codec.Info.ColorType == SKColorType.Gray8;
+        bool alpha = codec.Info.AlphaType != SKAlphaType.Opaque;
+        return (grey ? 1 : 3) + (alpha ? 1 : 0);
     }
 
     /// <summary>Writes an 8-bit RGB PNG atomically (a temporary file, then a rename).</summary>
@@ -80,90 +130,22 @@ public static class ImageFile
     {
         int plane = image.Width * image.Height;
         double max = bitDepth == 16 ? 65535 : 255;
-        var samples = new byte[plane * 3 * bitDepth / 8];
+        var samples = new ushort[plane * 3];
         for (int p = 0; p < plane; p++)
             for (int c = 0; c < 3; c++)
-            {
-                double v = Math.Round(Math.Clamp(image.Data[c * plane + p], 0f, 1f) * max, MidpointRounding.AwayFromZero);
-                if (bitDepth == 8) samples[p * 3 + c] = (byte)v;
-                else BinaryPrimitives.WriteUInt16BigEndian(samples.AsSpan(2 * (p * 3 + c)), (ushort)v);
-            }
-        AtomicFile.WriteAllBytes(path, PngEncoder.Encode(image.Width, image.Height, samples, bitDepth));
+                samples[p * 3 + c] = (ushort)Math.Round(Math.Clamp(image.Data[c * plane + p], 0f, 1f) * max, MidpointRounding.AwayFromZero);
+        WritePng(path, new Photo(image.Width, image.Height, 3, bitDepth, samples));
     }
 
-    /// <summary>Decodes to interleaved RGB: bytes for 8-bit files, little-endian ushorts for 16-bit PNGs.</summary>
-    static (int Width, int Height, byte[] Samples, int BitDepth) Decode(string path, AlphaPolicy alpha)
+    /// <summary>Writes a photo as a PNG of its own channels and bit depth, atomically (a temporary file beside the
+    /// target, then a rename: an interrupted or failed write leaves no partial file under the target's name).</summary>
+    public static void WritePng(string path, Photo photo)
     {
-        using var codec = OpenCodec(path, out byte[] bytes);
-        var info = codec.Info;
-        int w = info.Width, h = info.Height;
-        if (w <= 0 || h <= 0) throw new ImageFileException(path, $"image has no pixels ({w}x{h}).");
-        bool hasAlpha = info.AlphaType != SKAlphaType.Opaque;
-        if (hasAlpha && alpha == AlphaPolicy.Reject)
-            throw new ImageFileException(path, "image has an alpha channel, and the alpha policy is Reject.");
-
-        int bitDepth = codec.EncodedFormat == SKEncodedImageFormat.Png && PngBitDepth(bytes) == 16 ? 16 : 8;
-        byte[] pixels;
-        if (bitDepth == 16)
-        {
-            // Skia decodes 16-bit PNGs only to 8 bits or half floats; read them exactly ourselves.
-            var (_, _, rgba16, _) = Png16Decoder.Decode(bytes, path);
-            pixels = new byte[rgba16.Length * 2];
-            for (int i = 0; i < rgba16.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(pixels.AsSpan(2 * i), rgba16[i]);
-        }
-        else
-        {
-            var target = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul); // no colour space: no conversion
-            pixels = new byte[target.BytesSize];
-            SKCodecResult result;
-            unsafe
-            {
-                fixed (byte* p = pixels) result = codec.GetPixels(target, (IntPtr)p);
-            }
-            if (result != SKCodecResult.Success)
-                throw new ImageFileException(path, result == SKCodecResult.IncompleteInput
-                    ? "the file is truncated (the decoder ran out of data)."
-                    : $"the image data could not be decoded ({result}).");
-        }
-
-        int bytesPerSample = bitDepth / 8;
-        var rgb = new byte[w * h * 3 * bytesPerSample];
-        if (bitDepth == 8 && (alpha != AlphaPolicy.CompositeOnWhite || !hasAlpha))
-        {
-            for (int p = 0, q = 0; p < rgb.Length; p += 3, q += 4) // the common case: drop alpha
-            {
-                rgb[p] = pixels[q];
-                rgb[p + 1] = pixels[q + 1];
-                rgb[p + 2] = pixels[q + 2];
-            }
-            return (w, h, rgb, bitDepth);
-        }
-        for (int p = 0; p < w * h; p++)
-        {
-            if (bitDepth == 8)
-            {
-                int a = pixels[p * 4 + 3];
-                for (int c = 0; c < 3; c++)
-                {
-                    int v = pixels[p * 4 + c];
-                    rgb[p * 3 + c] = alpha == AlphaPolicy.CompositeOnWhite && hasAlpha
-                        ? RgbImage.RoundToByte((v * a + 255.0 * (255 - a)) / 255.0)
-                        : (byte)v;
-                }
-            }
-            else
-            {
-                int a = BinaryPrimitives.ReadUInt16LittleEndian(pixels.AsSpan(p * 8 + 6));
-                for (int c = 0; c < 3; c++)
-                {
-                    int v = BinaryPrimitives.ReadUInt16LittleEndian(pixels.AsSpan(p * 8 + 2 * c));
-                    if (alpha == AlphaPolicy.CompositeOnWhite && hasAlpha)
-                        v = (int)Math.Round((v * (double)a + 65535.0 * (65535 - a)) / 65535.0);
-                    BinaryPrimitives.WriteUInt16LittleEndian(rgb.AsSpan(2 * (p * 3 + c)), (ushort)v);
-                }
-            }
-        }
-        return (w, h, rgb, bitDepth);
+        var bytes = new byte[photo.Samples.Length * photo.BitDepth / 8];
+        for (int i = 0; i < photo.Samples.Length; i++)
+            if (photo.BitDepth == 8) bytes[i] = (byte)photo.Samples[i];
+            else BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2 * i), photo.Samples[i]);
+        AtomicFile.WriteAllBytes(path, PngEncoder.Encode(photo.Width, photo.Height, bytes, photo.BitDepth, photo.Channels));
     }
 
     static SKCodec OpenCodec(string path, out byte[] bytes)
@@ -173,19 +155,19 @@ public static class ImageFile
         try { bytes = File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         { throw new ImageFileException(path, $"cannot be read: {e.Message}", e); }
-        if (bytes.Length == 0) throw new ImageFileException(path, "file is empty (0 bytes), expected a PNG, JPEG or BMP image.");
+        if (bytes.Length == 0) throw new ImageFileException(path, "file is empty (0 bytes), expected a PNG, JPEG, WebP or BMP image.");
 
         // The codec takes ownership of the stream and disposes it with itself.
         var codec = SKCodec.Create(new SKMemoryStream(bytes), out var result);
         if (codec == null)
             throw new ImageFileException(path, result == SKCodecResult.IncompleteInput
                 ? "the file is truncated (not even a complete image header)."
-                : "not a recognised image (expected PNG, JPEG or BMP).");
+                : "not a recognised image (expected PNG, JPEG, WebP, GIF or BMP).");
         return codec;
     }
 
-    /// <summary>Bit depth from a PNG's IHDR chunk (byte 24), or 0 when the header is not PNG.</summary>
-    static int PngBitDepth(byte[] bytes) =>
-        bytes.Length > 24 && bytes[0] == 0x89 && bytes[1] == (byte)'P' && bytes[12] == (byte)'I' && bytes[13] == (byte)'H'
-            ? bytes[24] : 0;
+    /// <summary>Bit depth and colour type from a PNG's IHDR chunk (bytes 24 and 25), or zeros when the header is not PNG.</summary>
+    static (int BitDepth, int ColourType) PngHeader(byte[] bytes) =>
+        bytes.Length > 25 && bytes[0] == 0x89 && bytes[1] == (byte)'P' && bytes[12] == (byte)'I' && bytes[13] == (byte)'H'
+            ? (bytes[24], bytes[25]) : (0, 0);
 }

@@ -21,17 +21,29 @@ public static class ImageTensor
     /// <summary>A 3 x H x W (or 1 x 3 x H x W) tensor in [0,1] to uint8, clamped and rounded half away from zero.</summary>
     public static RgbImage ToImage(Tensor t)
     {
+        var (w, h, samples) = ToSamples(t, 255);
+        return new RgbImage(w, h, Array.ConvertAll(samples, v => (byte)v));
+    }
+
+    /// <summary>A 3 x H x W (or 1 x 3 x H x W) tensor in [0,1] to interleaved RGB samples of 0..<paramref name="maxValue"/>
+    /// (255: uint8; 65535: uint16), clamped and rounded half away from zero as MATLAB converts doubles.</summary>
+    public static (int Width, int Height, ushort[] Samples) ToSamples(Tensor t, int maxValue)
+    {
         using var scope = NewDisposeScope();
         var x = t.dim() == 4 ? t.squeeze(0) : t;
         if (x.dim() != 3 || x.shape[0] != 3)
             throw new ArgumentException($"Expected a 3 x H x W image tensor, got shape [{string.Join(", ", t.shape)}].");
         int h = (int)x.shape[1], w = (int)x.shape[2];
         var data = x.detach().to(float64).cpu().contiguous().data<double>().ToArray();
-        var image = new RgbImage(w, h);
+        var samples = new ushort[3 * w * h];
         int plane = w * h;
         for (int p = 0; p < plane; p++)
-            for (int c = 0; c < 3; c++) image.Pixels[p * 3 + c] = RgbImage.RoundToByte(data[c * plane + p] * 255.0);
-        return image;
+            for (int c = 0; c < 3; c++)
+            {
+                double r = Math.Round(data[c * plane + p] * maxValue, MidpointRounding.AwayFromZero);
+                samples[p * 3 + c] = (ushort)(r <= 0 ? 0 : r >= maxValue ? maxValue : r);
+            }
+        return (w, h, samples);
     }
 
     /// <summary>A batch of crops as tensors (N x 3 x size x size).</summary>

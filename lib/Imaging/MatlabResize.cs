@@ -26,8 +26,8 @@ public enum ResizeBorder
 /// 1/scale when shrinking), the same weight normalisation and border handling, and the same
 /// order of the two 1-D passes (the dimension with the smaller scale first; rows on a tie).
 ///
-/// For uint8 images MATLAB's mex rounds and saturates the result of each pass to uint8;
-/// <c>Resize(RgbImage, ...)</c> does the same. Float inputs are resized
+/// For uint8 and uint16 images MATLAB's mex rounds and saturates the result of each pass to the
+/// class's range; <c>Resize(RgbImage, ...)</c> and <see cref="ResizeInteger"/> do the same. Float inputs are resized
 /// in double precision with no rounding. Tests compare the output with MATLAB-made files.
 /// </summary>
 public static class MatlabResize
@@ -173,7 +173,7 @@ public static class MatlabResize
         var window = new Window(new double[(r1 - r0) * (c1 - c0) * 3], c0, r0, c1 - c0, r1 - r0, 3);
         for (int r = r0; r < r1; r++)
             for (int i = 0; i < (c1 - c0) * 3; i++) window.Data[((r - r0) * (c1 - c0)) * 3 + i] = image.Pixels[(r * image.Width + c0) * 3 + i];
-        var result = Passes(window, alongX, alongY, scaleX, scaleY, x, y, width, height, round: true, roundBetweenPasses);
+        var result = Passes(window, alongX, alongY, scaleX, scaleY, x, y, width, height, roundTo: 255, roundBetweenPasses);
         return FromDouble(result.Data, width, height);
     }
 
@@ -187,20 +187,47 @@ public static class MatlabResize
         int outW = OutputLength(width, scale), outH = OutputLength(height, scale);
         var alongX = GetContributions(width, outW, scale, kernel, border);
         var alongY = GetContributions(height, outH, scale, kernel, border);
-        return Passes(new Window(samples, 0, 0, width, height, channels), alongX, alongY, scale, scale, 0, 0, outW, outH, round: false, false).Data;
+        return Passes(new Window(samples, 0, 0, width, height, channels), alongX, alongY, scale, scale, 0, 0, outW, outH, roundTo: 0, false).Data;
+    }
+
+    /// <summary>
+    /// <c>imresize(A, scale)</c> for a uint8 (<paramref name="maxValue"/> 255) or uint16 (65535) array of interleaved
+    /// samples (H x W x channels): each pass rounded half away from zero and saturated to the class's range, as
+    /// MATLAB's mex does. For 8 bits, the same numbers as <c>Resize(RgbImage, scale)</c>.
+    /// </summary>
+    public static ushort[] ResizeInteger(ushort[] samples, int width, int height, int channels, double scale, int maxValue,
+        ResizeKernel kernel = ResizeKernel.Bicubic, ResizeBorder border = DefaultBorder)
+    {
+        if (maxValue is not (255 or 65535)) throw new ArgumentException($"MATLAB's integer classes here are uint8 (255) and uint16 (65535), got {maxValue}.");
+        int outW = OutputLength(width, scale), outH = OutputLength(height, scale);
+        var alongX = GetContributions(width, outW, scale, kernel, border);
+        var alongY = GetContributions(height, outH, scale, kernel, border);
+        var data = Array.ConvertAll(samples, v => (double)v);
+        var result = Passes(new Window(data, 0, 0, width, height, channels), alongX, alongY, scale, scale, 0, 0, outW, outH, maxValue, true).Data;
+        return Array.ConvertAll(result, v => (ushort)v);
     }
 
     /// <summary>A rectangle of samples (H x W x channels) whose top-left sits at (X0, Y0) of its image.</summary>
     readonly record struct Window(double[] Data, int X0, int Y0, int Width, int Height, int Channels);
 
-    /// <summary>The two 1-D passes in MATLAB's order: the dimension with the smaller scale first, rows on a tie.</summary>
+    /// <summary>The two 1-D passes in MATLAB's order: the dimension with the smaller scale first, rows on a tie. Results
+    /// are rounded and saturated to 0..roundTo (the integer class's largest value: 255, 65535), or not rounded for 0.</summary>
     static Window Passes(Window source, Contributions alongX, Contributions alongY, double scaleX, double scaleY,
-        int x, int y, int width, int height, bool round, bool roundBetweenPasses)
+        int x, int y, int width, int height, int roundTo, bool roundBetweenPasses)
     {
         bool rowsFirst = scaleY <= scaleX; // MATLAB: sort(scale) is stable
+        int between = roundBetweenPasses ? roundTo : 0;
         return rowsFirst
-            ? AlongWidth(AlongHeight(source, alongY, y, height, round && roundBetweenPasses), alongX, x, width, round)
-            : AlongHeight(AlongWidth(source, alongX, x, width, round && roundBetweenPasses), alongY, y, height, round);
+            ? AlongWidth(AlongHeight(source, alongY, y, height, between), alongX, x, width, roundTo)
+            : AlongHeight(AlongWidth(source, alongX, x, width, between), alongY, y, height, roundTo);
+    }
+
+    /// <summary>MATLAB's conversion of a double to an integer class: round half away from zero, saturate.</summary>
+    static double Round(double value, int roundTo)
+    {
+        if (roundTo == 0) return value;
+        double r = Math.Round(value, MidpointRounding.AwayFromZero);
+        return r <= 0 ? 0 : r >= roundTo ? roundTo : r;
     }
 
     /// <summary>Smallest input range [lo, hi) touched by output samples [start, start+count).</summary>
@@ -218,7 +245,7 @@ public static class MatlabResize
     }
 
     /// <summary>Output rows [y0, y0+rows) for every column of the source window.</summary>
-    static Window AlongHeight(Window src, Contributions c, int y0, int rows, bool round)
+    static Window AlongHeight(Window src, Contributions c, int y0, int rows, int roundTo)
     {
         int cols = src.Width, ch = src.Channels;
         var dst = new double[rows * cols * ch];
@@ -231,14 +258,14 @@ public static class MatlabResize
                     double sum = 0;
                     for (int t = 0; t < c.Taps; t++)
                         sum += c.Weights[i * c.Taps + t] * src.Data[((c.Indices[i * c.Taps + t] - src.Y0) * cols + ox) * ch + k];
-                    dst[(oy * cols + ox) * ch + k] = round ? RgbImage.RoundToByte(sum) : sum;
+                    dst[(oy * cols + ox) * ch + k] = Round(sum, roundTo);
                 }
         }
         return new Window(dst, src.X0, y0, cols, rows, ch);
     }
 
     /// <summary>Output columns [x0, x0+cols) for every row of the source window.</summary>
-    static Window AlongWidth(Window src, Contributions c, int x0, int cols, bool round)
+    static Window AlongWidth(Window src, Contributions c, int x0, int cols, int roundTo)
     {
         int rows = src.Height, ch = src.Channels;
         var dst = new double[rows * cols * ch];
@@ -251,7 +278,7 @@ public static class MatlabResize
                     double sum = 0;
                     for (int t = 0; t < c.Taps; t++)
                         sum += c.Weights[i * c.Taps + t] * src.Data[(oy * src.Width + c.Indices[i * c.Taps + t] - src.X0) * ch + k];
-                    dst[(oy * cols + ox) * ch + k] = round ? RgbImage.RoundToByte(sum) : sum;
+                    dst[(oy * cols + ox) * ch + k] = Round(sum, roundTo);
                 }
             }
         return new Window(dst, x0, src.Y0, cols, rows, ch);

@@ -6,11 +6,11 @@ namespace SrganWorkbench.Imaging;
 /// <summary>
 /// Decodes 16-bit PNGs exactly. Skia decodes them only to 8 bits or half floats (11-bit
 /// mantissa), which loses precision, so this small decoder handles them instead: non-interlaced,
-/// colour types grey, grey+alpha, RGB and RGBA. Output: interleaved RGBA, 16 bits a sample.
+/// colour types grey, grey+alpha, RGB and RGBA. Output: the file's channels interleaved, 16 bits a sample.
 /// </summary>
 static class Png16Decoder
 {
-    public static (int Width, int Height, ushort[] Rgba, bool HasAlpha) Decode(byte[] png, string path)
+    public static (int Width, int Height, ushort[] Samples, int Channels) Decode(byte[] png, string path)
     {
         int offset = 8, width = 0, height = 0, colourType = -1, interlace = 0;
         var idat = new MemoryStream();
@@ -62,7 +62,7 @@ static class Png16Decoder
 
         var previous = new byte[stride];
         var row = new byte[stride];
-        var rgba = new ushort[width * height * 4];
+        var samples = new ushort[(long)width * height * channels];
         for (int y = 0; y < height; y++)
         {
             int filter = raw[(long)y * (stride + 1)];
@@ -80,21 +80,11 @@ static class Png16Decoder
                     _ => throw new ImageFileException(path, $"row {y} has an unknown PNG filter type {filter}."),
                 });
             }
-            for (int x = 0; x < width; x++)
-            {
-                ushort Sample(int k) => BinaryPrimitives.ReadUInt16BigEndian(row.AsSpan((x * channels + k) * 2));
-                int o = (y * width + x) * 4;
-                (rgba[o], rgba[o + 1], rgba[o + 2], rgba[o + 3]) = channels switch
-                {
-                    1 => (Sample(0), Sample(0), Sample(0), (ushort)65535),
-                    2 => (Sample(0), Sample(0), Sample(0), Sample(1)),
-                    3 => (Sample(0), Sample(1), Sample(2), (ushort)65535),
-                    _ => (Sample(0), Sample(1), Sample(2), Sample(3)),
-                };
-            }
+            for (int i = 0; i < width * channels; i++)
+                samples[(long)y * width * channels + i] = BinaryPrimitives.ReadUInt16BigEndian(row.AsSpan(2 * i));
             (previous, row) = (row, previous);
         }
-        return (width, height, rgba, channels is 2 or 4);
+        return (width, height, samples, channels);
     }
 
     static int Paeth(int a, int b, int c)

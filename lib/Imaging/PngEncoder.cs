@@ -4,7 +4,7 @@ using System.IO.Compression;
 namespace SrganWorkbench.Imaging;
 
 /// <summary>
-/// A small PNG encoder (8- or 16-bit RGB, no alpha, no metadata chunks), so that written files
+/// A small PNG encoder (8 or 16 bits; grey, grey + alpha, RGB or RGBA; no metadata chunks), so that written files
 /// are byte-for-byte deterministic and carry no timestamp or colour profile that a decoder
 /// might apply. Each row gets the filter with the smallest sum of absolute residuals, the
 /// usual libpng heuristic.
@@ -13,14 +13,16 @@ public static class PngEncoder
 {
     static readonly byte[] Signature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>Encodes interleaved RGB samples (bytes, or big-endian 16-bit pairs).</summary>
-    public static byte[] Encode(int width, int height, ReadOnlySpan<byte> samples, int bitDepth)
+    /// <summary>Encodes interleaved samples (bytes, or big-endian 16-bit pairs) of 1 (grey), 2 (grey + alpha),
+    /// 3 (RGB) or 4 (RGBA) channels.</summary>
+    public static byte[] Encode(int width, int height, ReadOnlySpan<byte> samples, int bitDepth, int channels = 3)
     {
         if (bitDepth is not (8 or 16)) throw new ArgumentException($"PNG bit depth must be 8 or 16, got {bitDepth}.");
-        int bpp = 3 * bitDepth / 8;
+        if (channels is < 1 or > 4) throw new ArgumentException($"PNG pixels have 1 to 4 channels, got {channels}.");
+        int bpp = channels * bitDepth / 8;
         int stride = width * bpp;
         if (samples.Length != stride * height)
-            throw new ArgumentException($"Expected {stride * height} bytes for {width}x{height} RGB at {bitDepth} bits, got {samples.Length}.");
+            throw new ArgumentException($"Expected {stride * height} bytes for {width}x{height}x{channels} at {bitDepth} bits, got {samples.Length}.");
 
         var raw = new MemoryStream();
         using (var z = new ZLibStream(raw, CompressionLevel.Optimal, leaveOpen: true))
@@ -44,7 +46,7 @@ public static class PngEncoder
             }
         }
 
-        return Assemble(width, height, bitDepth, raw.GetBuffer().AsSpan(0, (int)raw.Length));
+        return Assemble(width, height, bitDepth, channels, raw.GetBuffer().AsSpan(0, (int)raw.Length));
     }
 
     /// <summary>
@@ -74,7 +76,7 @@ public static class PngEncoder
         }
         BinaryPrimitives.WriteUInt32BigEndian(field, Adler32(rows));
         zlib.Write(field);
-        return Assemble(width, height, 8, zlib.GetBuffer().AsSpan(0, (int)zlib.Length));
+        return Assemble(width, height, 8, 3, zlib.GetBuffer().AsSpan(0, (int)zlib.Length));
     }
 
     static uint Adler32(ReadOnlySpan<byte> data)
@@ -84,8 +86,8 @@ public static class PngEncoder
         return (b << 16) | a;
     }
 
-    /// <summary>Signature, IHDR (truecolour), one IDAT holding <paramref name="idat"/>, IEND.</summary>
-    static byte[] Assemble(int width, int height, int bitDepth, ReadOnlySpan<byte> idat)
+    /// <summary>Signature, IHDR, one IDAT holding <paramref name="idat"/>, IEND.</summary>
+    static byte[] Assemble(int width, int height, int bitDepth, int channels, ReadOnlySpan<byte> idat)
     {
         var png = new MemoryStream();
         png.Write(Signature);
@@ -93,7 +95,7 @@ public static class PngEncoder
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], height);
         ihdr[8] = (byte)bitDepth;
-        ihdr[9] = 2;  // colour type: truecolour
+        ihdr[9] = channels switch { 1 => 0, 2 => 4, 3 => 2, _ => 6 }; // colour type: grey, grey + alpha, truecolour, truecolour + alpha
         ihdr[10] = 0; // deflate
         ihdr[11] = 0; // adaptive filtering
         ihdr[12] = 0; // no interlace

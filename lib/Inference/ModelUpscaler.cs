@@ -8,7 +8,8 @@ namespace SrganWorkbench.Inference;
 /// <summary>
 /// Runs a generator on LR images through <see cref="InferenceGenerator"/> (eval mode: batch norm
 /// folded with its running statistics; no autograd; bounded memory), optionally in overlapping
-/// tiles, the image's [0,1] mapped to the network's input range and its output back to [0,1], rounded to 8 bits. Each call takes a fresh snapshot of the
+/// tiles, the image's [0,1] mapped to the network's input range and its output back to [0,1], rounded to the image's
+/// precision (see <see cref="Upscale(Photo)"/>: grey, alpha and 16-bit photos). Each call takes a fresh snapshot of the
 /// model's weights, so an upscaler kept across training sees the current weights. One instance is
 /// used from one thread at a time (TorchSharp dispose scopes are per thread).
 /// </summary>
@@ -26,18 +27,41 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
     /// <summary>The smallest LR side the generator accepts (reflect padding of the 9x9 conv needs 5).</summary>
     public const int MinimumSide = 5;
 
-    public RgbImage Upscale(RgbImage lr)
+    public RgbImage Upscale(RgbImage lr) => Upscale(Photo.FromRgb(lr)).ToRgbImage();
+
+    /// <summary>
+    /// Upscales a photo (<see cref="ImageFile.ReadPhoto"/>) into one of the same kind. The colour goes through the
+    /// network at the photo's precision: 16-bit photos come out at 16 bits (the network's float output rounded to
+    /// 65535 levels, not 255), and grey ones, repeated to the RGB the network takes, are made grey again by MATLAB's
+    /// rgb2gray. Alpha goes by MATLAB's bicubic imresize, not through the network, which has only seen photographs
+    /// (the colour of transparent pixels, stored unpremultiplied, goes through it as it is).
+    /// </summary>
+    public Photo Upscale(Photo lr)
     {
         if (lr.Width < MinimumSide || lr.Height < MinimumSide)
             throw new ArgumentException($"A {lr.Width}x{lr.Height} image is too small to upscale; the generator needs at least {MinimumSide}x{MinimumSide} pixels.");
         _tiles.Validate();
-        using var generator = InferenceGenerator.From(model);
-        using var scope = NewDisposeScope();
-        using var _ = no_grad();
-        var input = ImageTensor.ToTensor(lr, _device).unsqueeze(0);
-        var output = _tiles.Tile > 0 && (lr.Width > _tiles.Tile || lr.Height > _tiles.Tile) ? Tiled(generator, input) : Run(generator, input);
-        var sr = ImageTensor.ToImage(output[0]);
-        return histogramMatch ? HistogramMatch.ToReference(sr, MatlabResize.Resize(lr, Scale)) : sr;
+        ushort[] rgb;
+        using (var generator = InferenceGenerator.From(model))
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var input = ImageTensor.ToTensor(lr.ToPlanar(), _device).unsqueeze(0);
+            var output = _tiles.Tile > 0 && (lr.Width > _tiles.Tile || lr.Height > _tiles.Tile) ? Tiled(generator, input) : Run(generator, input);
+            (_, _, rgb) = ImageTensor.ToSamples(output[0], lr.MaxValue);
+        }
+        if (histogramMatch)
+            rgb = HistogramMatch.ToReference(rgb, MatlabResize.ResizeInteger(lr.Rgb(), lr.Width, lr.Height, 3, Scale, lr.MaxValue), lr.MaxValue);
+        var colour = lr.IsGrey ? ColorSpace.RgbToGray(rgb, lr.MaxValue) : rgb;
+        var alpha = lr.Alpha() is { } a ? MatlabResize.ResizeInteger(a, lr.Width, lr.Height, 1, Scale, lr.MaxValue) : null;
+        int pixels = lr.Width * Scale * lr.Height * Scale, colours = lr.IsGrey ? 1 : 3;
+        var samples = new ushort[pixels * lr.Channels];
+        for (int p = 0; p < pixels; p++)
+        {
+            for (int c = 0; c < colours; c++) samples[p * lr.Channels + c] = colour[p * colours + c];
+            if (alpha != null) samples[p * lr.Channels + colours] = alpha[p];
+        }
+        return new Photo(lr.Width * Scale, lr.Height * Scale, lr.Channels, lr.BitDepth, samples);
     }
 
     /// <summary>The generator's output for an LR image in [0,1], mapped to [0,1]. The ranges are the network's

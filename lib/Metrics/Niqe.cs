@@ -21,7 +21,8 @@ namespace SrganWorkbench.Metrics;
 /// </summary>
 public sealed class Niqe
 {
-    const int BlockSize = 96;
+    /// <summary>NIQE scores whole blocks of this side: an image needs at least one.</summary>
+    public const int BlockSize = 96;
     readonly double[] _muPristine;
     readonly double[] _covPristine;
     readonly double[] _window;

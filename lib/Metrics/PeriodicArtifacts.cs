@@ -32,6 +32,8 @@ public static class PeriodicArtifacts
     /// <summary>The lattice step: a 4x generator's patterns repeat every 4 pixels (and every 2).</summary>
     public const int Period = 4;
     const int PeakRadius = 1, RingInner = 3, RingOuter = 6;
+    /// <summary>The smallest side (after the border is removed) the measure works on: the background ring around each lattice point must fit.</summary>
+    public const int MinimumSide = 4 * (RingOuter + 1);
 
     /// <summary>The score in dB (see the class comment) of <paramref name="image"/> with <paramref name="cropBorder"/> pixels removed per side.</summary>
     public static double Compute(RgbImage image, int cropBorder = 4) => PointExcess(image, cropBorder).Average(p => p.ExcessDb);
@@ -40,8 +42,8 @@ public static class PeriodicArtifacts
     public static IReadOnlyList<(double Fx, double Fy, double ExcessDb)> PointExcess(RgbImage image, int cropBorder = 4)
     {
         var (power, w, h) = PowerSpectrum(image, cropBorder);
-        if (w < 4 * (RingOuter + 1) || h < 4 * (RingOuter + 1))
-            throw new ArgumentException($"A {image.Width}x{image.Height} image is too small for the periodic-artifact measure (needs at least {4 * (RingOuter + 1) + 2 * cropBorder} px per side).");
+        if (w < MinimumSide || h < MinimumSide)
+            throw new ArgumentException($"A {image.Width}x{image.Height} image is too small for the periodic-artifact measure (needs at least {MinimumSide + 2 * cropBorder} px per side).");
         var points = new List<(double, double, double)>();
         for (int l = 0; l < Period; l++)
             for (int k = 0; k < Period; k++)

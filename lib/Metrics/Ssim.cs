@@ -14,7 +14,8 @@ namespace SrganWorkbench.Metrics;
 /// </summary>
 public static class Ssim
 {
-    const int WindowSize = 11;
+    /// <summary>The Gaussian window's side: an image smaller than it has no SSIM.</summary>
+    public const int WindowSize = 11;
     const double Sigma = 1.5, K1 = 0.01, K2 = 0.03, L = 255;
 
     static readonly double[] Window1D = Numerics.Gaussian.Kernel(WindowSize / 2, Sigma);

@@ -16,23 +16,23 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
     /// <summary>The run's config: the recipe under <paramref name="profile"/>'s budget, with <paramref name="vggWeights"/>
     /// (null: the shared partial VGG19) deciding whether a VGG54 content loss can stay, and <paramref name="largestCrop"/>
     /// (<see cref="TrainingCrops.LargestCommonCrop(IEnumerable{string}, int)"/> of the profile's training images; null: not
-    /// checked) whether the recipe's HR crop can. Records the preset, its source and every substitution, these runs' own included.</summary>
-    public TrainingConfig For(string profile, string? vggWeights = null, int? largestCrop = null)
+    /// checked) whether the recipe's HR crop can. <paramref name="images"/>: what the run trains on (null: the profile's sets).
+    /// Records the preset, its source and every substitution, these runs' own included.</summary>
+    public TrainingConfig For(string profile, string? vggWeights = null, int? largestCrop = null, TrainingImages? images = null)
     {
         var budget = TrainingConfig.ForProfile(profile, ModelKind.Srgan);
         var substitutions = new List<string>(Substitutions);
         // Smoke caps the sizes to its own (below), so there its step count already is the pixel budget.
-        var c = Recipe with
+        var c = (Recipe with
         {
             Profile = budget.Profile, Kind = ModelKind.Srgan, VggWeights = vggWeights,
             LogEvery = budget.LogEvery, CheckpointEvery = budget.CheckpointEvery, EvalEvery = budget.EvalEvery,
-            TrainSets = budget.TrainSets,
-        };
+        }).WithImages(images ?? budget.Images);
         // No step count or profile name in these two: --steps may override the count and a resumed run may change
         // either, and the substitutions are part of the config a resumed run must match.
         substitutions.Add("schedule: the original's length; here as many HR pixels as the profile's SRGAN trains on (steps x batch x HR crop^2, " +
             "rounded up to whole steps) at the recipe's learning rate (the scaling rule)");
-        substitutions.Add($"training images: the original's data set; here {string.Join("+", c.TrainSets)}, the profile's");
+        substitutions.Add($"training images: the original's data set; here {c.Images.Name}, {(images == null ? "the profile's" : "the run's own")}");
         if (budget.Profile == "smoke")
         {
             substitutions.Add($"sizes: generator {c.Generator.Blocks} blocks x {c.Generator.Channels} channels, discriminator base {c.Discriminator.BaseChannels}, " +
@@ -48,9 +48,9 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
         // A multiple of 16: the discriminator's flatten head halves the crop four times.
         else if (largestCrop is int most && most - most % 16 is var hr && !c.Data.WholeImage && c.Data.HrSize > hr)
         {
-            if (hr < 16) throw new ArgumentException($"Preset {Name}: the training images ({string.Join("+", c.TrainSets)}) hold no HR crop of 16 px or more.");
+            if (hr < 16) throw new ArgumentException($"Preset {Name}: the training images ({c.Images.Name}) hold no HR crop of 16 px or more.");
             substitutions.Add($"HR {c.Data.HrSize} / LR {c.Data.LrSize} crops in the original; here {hr} / {hr / c.Data.Scale}: the largest (a multiple of 16, " +
-                $"for the discriminator) that at least half the training images ({string.Join("+", c.TrainSets)}) hold; crops come only from the images that hold one");
+                $"for the discriminator) that at least half the training images ({c.Images.Name}) hold; crops come only from the images that hold one");
             c = c with { Data = c.Data with { HrSize = hr }, Discriminator = c.Discriminator with { InputSize = hr } };
         }
         // Steps after the sizes are settled: the scaling rule counts the pixels this run's batches hold.
@@ -74,10 +74,11 @@ public sealed record TrainingPreset(string Name, string Source, string Descripti
 
     /// <summary><see cref="For"/> as a run trains it: the recipe's crop checked against the profile's training images
     /// under <paramref name="dataRoot"/> (null: $SRGAN_DATA, else data/), which no T91+BSD200 image holds for keras-384.
-    /// Whole-image recipes resize instead of cropping, so nothing is read for them. The CLI and notebook 04 use this.</summary>
-    public TrainingConfig ForData(string profile, string? vggWeights = null, string? dataRoot = null) =>
+    /// Whole-image recipes resize instead of cropping, so nothing is read for them. <paramref name="images"/>: the run's own
+    /// training images instead of the profile's (srgan train --train-dir, --train-sets). The CLI and notebook 04 use this.</summary>
+    public TrainingConfig ForData(string profile, string? vggWeights = null, string? dataRoot = null, TrainingImages? images = null) =>
         For(profile, vggWeights, Recipe.Data.WholeImage ? null
-            : TrainingCrops.LargestCommonCrop(TrainingConfig.ForProfile(profile, ModelKind.Srgan).TrainSets, dataRoot, Recipe.Data.Scale));
+            : TrainingCrops.LargestCommonCrop(images ?? TrainingConfig.ForProfile(profile, ModelKind.Srgan).Images, dataRoot, Recipe.Data.Scale), images);
 
     /// <summary>Steps for a run on <paramref name="data"/>'s batches to see as many HR pixels as <paramref name="budget"/>'s
     /// run (steps x batch x HR crop^2; at least 1, rounded up). Equal steps would give a recipe with 64 crops of 384 px

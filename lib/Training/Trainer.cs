@@ -46,6 +46,9 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
     public TrainingResult Run(bool resume = false, CancellationToken cancel = default)
     {
         Config.Validate();
+        // The training images first: a folder without usable images or a set not in the data root stops the run before
+        // it makes its folder or writes anything.
+        var crops = TrainingCrops.From(Config.Images, dataRoot, Config.Data with { Seed = Config.Seed });
         CheckFolder(resume);
         var device = TorchRuntime.SelectDevice(Config.Device, _log);
         NumericsCheck.Ensure(_log); // before the first backward pass: one line when this CPU computes some convolution wrong
@@ -62,8 +65,8 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             foreach (string substitution in Config.Substitutions) _log($"  substitution: {substitution}");
         }
 
-        var crops = TrainingCrops.FromSets(Config.TrainSets, dataRoot, Config.Data with { Seed = Config.Seed });
-        if (crops.Skipped.Count > 0) _log($"skipped {crops.Skipped.Count} image(s) smaller than {Config.Data.HrSize}px: {string.Join(", ", crops.Skipped.Select(Path.GetFileName))}");
+        foreach (string line in crops.Rule()) _log(line);
+        bool evaluate = Config.EvalEvery > 0 && PeriodicEvaluationPossible();
         var updates = new Updates(Config, models.Fast, models.OptimG, models.Discriminator, models.OptimD,
             ContentTerm.Create(Config.Content, Config.VggWeights, device), new AdversarialLoss(Config.Adversarial) { Random = models.Random }) { Random = models.Random };
 
@@ -97,7 +100,7 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
             LogStep(logFile, step, values, pace);
             Progress?.Invoke(new TrainingProgress(step, Config.Steps, new Dictionary<string, double>(values), values["samples_per_s"],
                 pace.Elapsed, pace.Remaining(step, Config.Steps)));
-            if (Due(step, Config.EvalEvery)) Evaluate(models.Kept, device, step, logFile);
+            if (evaluate && Due(step, Config.EvalEvery)) Evaluate(models.Kept, device, step, logFile);
             if (Due(step, Config.CheckpointEvery)) Save();
             if (Due(step, Config.SnapshotEvery)) Checkpoint.SaveGenerator(SnapshotPath(step), Config, step, models.Kept);
             if (step >= Config.Steps || cancel.IsCancellationRequested) break;
@@ -150,6 +153,16 @@ public sealed class Trainer(TrainingConfig config, string runDirectory, string? 
         var entry = new Dictionary<string, object> { ["step"] = step, ["time_s"] = Math.Round(pace.Elapsed.TotalSeconds, 3) };
         foreach (var (k, v) in values) entry[k] = v;
         logFile.Write(entry);
+    }
+
+    /// <summary>The periodic evaluation scores Set5: a run on one's own images under a data root without it trains on,
+    /// saying once that it is not scored, rather than failing at its first evaluation.</summary>
+    bool PeriodicEvaluationPossible()
+    {
+        var check = DatasetVerifier.Verify(DatasetManifest.Load()["Set5"], DataRoot.Resolve(dataRoot), checkHashes: false);
+        if (check.Status == DatasetStatus.Ok) return true;
+        _log($"note: no periodic Set5 PSNR (every {Config.EvalEvery} steps): Set5 is not in the data root ({check.Folder}); the run trains without it.");
+        return false;
     }
 
     /// <summary>Periodic evaluation: Set5 PSNR of the generator the run keeps (its weight average, if any; inference form, eval mode), logged.</summary>

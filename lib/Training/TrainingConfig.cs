@@ -40,7 +40,16 @@ public sealed record TrainingConfig
     public GeneratorOptions Generator { get; init; } = new();
     public DiscriminatorOptions Discriminator { get; init; } = new();
     public CropOptions Data { get; init; } = new();
+    /// <summary>Catalogued sets the crops come from (names in data/datasets.json: T91, BSD200, DIV2K-train, ...).</summary>
     public IReadOnlyList<string> TrainSets { get; init; } = ["T91", "BSD200"];
+    /// <summary>Folders of one's own training images, searched recursively (<see cref="ImageFolder.Find"/>), besides
+    /// <see cref="TrainSets"/>: absolute, relative to the repository, or <c>$SRGAN_DATA/...</c> under the data root
+    /// (<see cref="DataRoot.PortableFolder"/>; <c>srgan train --train-dir</c> records them so).</summary>
+    public IReadOnlyList<string> TrainFolders { get; init; } = [];
+    /// <summary>What the run trains on: <see cref="TrainSets"/> and <see cref="TrainFolders"/> (derived; not part of config.json).</summary>
+    [JsonIgnore] public TrainingImages Images => new(TrainSets, TrainFolders);
+    /// <summary>This config training on <paramref name="images"/> instead.</summary>
+    public TrainingConfig WithImages(TrainingImages images) => this with { TrainSets = images.Sets, TrainFolders = images.Folders };
 
     public long Steps { get; init; } = 1_000_000;
     public double LearningRate { get; init; } = 1e-4;
@@ -114,6 +123,8 @@ public sealed record TrainingConfig
     {
         Generator.Validate();
         if (Steps <= 0) throw new ArgumentException($"Steps must be positive, got {Steps}.");
+        if (TrainSets.Count == 0 && TrainFolders.Count == 0)
+            throw new ArgumentException("No training images: name catalogued sets (TrainSets; srgan train --train-sets) or folders (TrainFolders; --train-dir).");
         if (DecayAtStep is <= 0) throw new ArgumentException($"The learning-rate decay step (--decay-at) must be positive, got {DecayAtStep}.");
         if (SnapshotEvery < 0) throw new ArgumentException($"Snapshots (--snapshot-every) are kept every N >= 0 steps, got {SnapshotEvery}.");
         if (Data.HrSize % Generator.Scale != 0) throw new ArgumentException($"HR crop {Data.HrSize} is not divisible by the scale {Generator.Scale}.");

@@ -16,5 +16,8 @@ public class CommandLineTests
         Assert.Equal("Set5,Set14", CommandLine.Argument("Set5,Set14"));
         Assert.Equal("--crop", CommandLine.Argument("--crop"));
         Assert.Equal("100,80,96,96", CommandLine.Argument("100,80,96,96"));
+        Assert.Equal("mine=results/photos,results/b", CommandLine.Argument($"mine={Path.Combine(repo, "results", "photos")},{Path.Combine(repo, "results", "b")}")); // --hr-dir NAME=DIR
+        Assert.Equal("--hr-dir=mine=results/photos", CommandLine.Argument($"--hr-dir=mine={Path.Combine(repo, "results", "photos")}"));
+        Assert.Equal("a=b", CommandLine.Argument("a=b"));
     }
 }
