@@ -65,27 +65,8 @@ static class TestImages
     }
 
     /// <summary>A 16-bit greyscale PNG, chunk by chunk from the PNG specification (filter 0 on every row).</summary>
-    public static byte[] Grey16Png(int width, int height, Func<int, ushort> sample)
-    {
-        var raw = new MemoryStream();
-        for (int y = 0; y < height; y++)
-        {
-            raw.WriteByte(0);
-            for (int x = 0; x < width; x++) { ushort v = sample(y * width + x); raw.WriteByte((byte)(v >> 8)); raw.WriteByte((byte)v); }
-        }
-        var compressed = new MemoryStream();
-        using (var z = new System.IO.Compression.ZLibStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true)) raw.WriteTo(z);
-        var png = new MemoryStream();
-        png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        var ihdr = new byte[13];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 16; // bit depth; colour type 0 (grey), deflate, adaptive filters, no interlace
-        Chunk(png, "IHDR", ihdr);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-    }
+    public static byte[] Grey16Png(int width, int height, Func<int, ushort> sample) =>
+        Png(width, height, 1, 16, Enumerable.Range(0, width * height).Select(sample).ToArray());
 
     /// <summary>A PNG of any channel count (1 grey, 2 grey + alpha, 3 RGB, 4 RGBA) and bit depth (8, 16), chunk by chunk
     /// from the PNG specification (filter 0 on every row), with extra chunks (eXIf, iCCP) before the image data.</summary>
