@@ -103,7 +103,7 @@ public partial class BrowserNotebookTests(ITestOutputHelper output)
                 """);
             output.WriteLine($"rendered: {drawn}");
             int images = drawn.GetProperty("images").GetInt32();
-            Assert.True(images >= 20, $"{images} output images");
+            Assert.True(images >= 4, $"{images} output images"); // its four image grids, one PNG each
             Assert.Equal(images, drawn.GetProperty("decoded").GetInt32());
             Assert.True(drawn.GetProperty("charts").GetInt32() >= 1, "the Plotly chart drew no SVG in the notebook page");
             Assert.True(drawn.GetProperty("bars").GetInt32() >= 8, "the Plotly chart drew too few bars");
