@@ -69,20 +69,15 @@ public static class PeriodicArtifacts
     /// ringed in red: what a checkerboard looks like to this measure.</summary>
     public static RgbImage SpectrumImage(RgbImage image, int cropBorder = 4)
     {
-        var (power, w, h) = PowerSpectrum(image, cropBorder);
-        var log = power.Select(p => Math.Log10(p + 1e-12)).ToArray();
-        var sorted = log.OrderBy(v => v).ToArray();
+        var (db, w, h) = CenteredSpectrumDb(image, cropBorder); // zero frequency at (w/2, h/2)
+        var sorted = db.OrderBy(v => v).ToArray();
         double lo = sorted[(int)(0.01 * (sorted.Length - 1))], hi = sorted[(int)(0.9999 * (sorted.Length - 1))];
         var picture = new RgbImage(w, h);
-        for (int y = 0; y < h; y++)
-            for (int x = 0; x < w; x++)
-            {
-                // Shift so zero frequency sits at (w/2, h/2).
-                int u = (x + w - w / 2) % w, v = (y + h - h / 2) % h;
-                byte g = (byte)Math.Clamp(Math.Round(255 * (log[v * w + u] - lo) / (hi - lo)), 0, 255);
-                int at = (y * w + x) * 3;
-                picture.Pixels[at] = picture.Pixels[at + 1] = picture.Pixels[at + 2] = g;
-            }
+        for (int i = 0; i < w * h; i++)
+        {
+            byte g = (byte)Math.Clamp(Math.Round(255 * (db[i] - lo) / (hi - lo)), 0, 255);
+            picture.Pixels[3 * i] = picture.Pixels[3 * i + 1] = picture.Pixels[3 * i + 2] = g;
+        }
         for (int l = 0; l < Period; l++)
             for (int k = 0; k < Period; k++)
             {
