@@ -48,104 +48,96 @@ public sealed partial class ModelUpscaler
         int Finished(int i) => (i + 1 < ys.Length ? ys[i + 1] : h) * s - ys[i] * s;
         var band = new ushort[(long)Enumerable.Range(0, ys.Length).Max(Finished) * outW * channels];
         var values = new float[3 * _tiles.Tile * s * _tiles.Tile * s]; // one tile's finished pixels, planar
+        // The band's LR planes: one array for every band, which a CPU tensor shares (from_array: no copy), so that reading
+        // a band allocates nothing for the garbage collector to catch up with.
+        var planes = new float[3 * Math.Min(_tiles.Tile, h) * w];
+        using var planesTensor = from_array(planes);
         int tilesDone = 0;
 
         using var generator = InferenceGenerator.From(model);
         using var _ = no_grad();
-        Sums? carry = null; // what earlier bands added to the SR rows from this band's top on, every column
-        try
+        // The sums kept between tiles live in two buffers made before any tile runs, so that between tiles nothing but
+        // the tiles' own temporaries comes and goes, the same each tile, and libtorch's allocator (tcmalloc) reuses their
+        // memory. (Made as they were needed, between a tile's temporaries, they fragmented its heap: the peak grew by a
+        // quarter over a 1024 px image.) The carry's rows are relative to the band's top, the pending columns to the tile's
+        // left edge; each tile reads its part before writing, and writes only where no later tile of the band reads.
+        int carryRows = Enumerable.Range(0, ys.Length).Max(i => Math.Min(_tiles.Tile, h - ys[i]) * s - Finished(i));
+        int pendingColumns = Enumerable.Range(0, xs.Length).Max(j => (xs[j] + Math.Min(_tiles.Tile, w - xs[j])) * s - (j + 1 < xs.Length ? xs[j + 1] : w) * s);
+        using var carry = carryRows > 0 ? Sums.Zeros(carryRows, outW, _device) : null;   // what earlier bands added, every column
+        using var pending = pendingColumns > 0 ? Sums.Zeros(Math.Min(_tiles.Tile, h) * s, pendingColumns, _device) : null; // what earlier tiles of the band added
+        int carried = 0; // rows of the carry that hold sums for this band
+        for (int i = 0; i < ys.Length; i++)
         {
-            for (int i = 0; i < ys.Length; i++)
+            int y0 = ys[i], th = Math.Min(_tiles.Tile, h - y0), bandTop = y0 * s, bandRows = th * s, finished = Finished(i);
+            // The LR rows the network reads, and those MATLAB's bicubic reads for the finished rows' alpha.
+            var (alphaFirst, alphaCount) = lr.HasAlpha ? MatlabResize.InputRows(h, s, bandTop, finished) : (y0, th);
+            int first = Math.Min(y0, alphaFirst);
+            var rows = lr.Rows(first, Math.Max(y0 + th, alphaFirst + alphaCount) - first);
+            Planes(lr, rows[((y0 - first) * w * channels)..], th, planes);
+            using var input = planesTensor.narrow(0, 0, 3 * th * w).view(1, 3, th, w).to(_device);
+            int pended = 0; // columns of the pending sums that hold sums for this tile
+            for (int j = 0; j < xs.Length; j++)
             {
-                using var bandScope = NewDisposeScope();
-                int y0 = ys[i], th = Math.Min(_tiles.Tile, h - y0), bandTop = y0 * s, bandRows = th * s, finished = Finished(i);
-                // The LR rows the network reads, and those MATLAB's bicubic reads for the finished rows' alpha.
-                var (alphaFirst, alphaCount) = lr.HasAlpha ? MatlabResize.InputRows(h, s, bandTop, finished) : (y0, th);
-                int first = Math.Min(y0, alphaFirst);
-                var rows = lr.Rows(first, Math.Max(y0 + th, alphaFirst + alphaCount) - first);
-                var input = Planar(lr, rows[((y0 - first) * w * channels)..], th);
+                using var tileScope = NewDisposeScope();
+                int x0 = xs[j], tw = Math.Min(_tiles.Tile, w - x0), tileLeft = x0 * s, tileColumns = tw * s;
+                int done = (j + 1 < xs.Length ? xs[j + 1] : w) * s - tileLeft; // columns finished by this tile
+                var sum = zeros(1, 3, bandRows, tileColumns, device: _device);
+                var weight = zeros(1, 1, bandRows, tileColumns, device: _device);
+                if (carried > 0)
+                {
+                    sum.narrow(2, 0, carried).copy_(carry!.Sum.narrow(2, 0, carried).narrow(3, tileLeft, tileColumns));
+                    weight.narrow(2, 0, carried).copy_(carry.Weight.narrow(2, 0, carried).narrow(3, tileLeft, tileColumns));
+                }
+                if (pended > 0) // the columns the tile before overlaps: its sums include the carry's
+                {
+                    sum.narrow(3, 0, pended).copy_(pending!.Sum.narrow(2, 0, bandRows).narrow(3, 0, pended));
+                    weight.narrow(3, 0, pended).copy_(pending.Weight.narrow(2, 0, bandRows).narrow(3, 0, pended));
+                }
+                var sr = Run(generator, input.narrow(3, x0, tw));
+                var ramp = Blend(y0, th, h, x0, tw, w);
+                sum.add_(sr.mul(ramp));
+                weight.add_(ramp);
 
-                // Sums are kept out of the band's and tiles' dispose scopes: they outlive the tile (pending) or the band (carry).
-                var nextCarry = bandRows > finished ? Sums.Zeros(bandRows - finished, outW, _device) : null;
-                Sums? pending = null; // what this band's earlier tiles added to the columns from this tile's left edge on
-                try
+                Quantise(sum.narrow(2, 0, finished).narrow(3, 0, done).div(weight.narrow(2, 0, finished).narrow(3, 0, done)),
+                    values, band, tileLeft, outW, channels, colours, lr.MaxValue);
+                if (bandRows > finished) // the next band's carry, in the columns this tile finished
                 {
-                    for (int j = 0; j < xs.Length; j++)
-                    {
-                        using var tileScope = NewDisposeScope();
-                        int x0 = xs[j], tw = Math.Min(_tiles.Tile, w - x0), tileLeft = x0 * s, tileColumns = tw * s;
-                        int done = (j + 1 < xs.Length ? xs[j + 1] : w) * s - tileLeft; // columns finished by this tile
-                        var sum = zeros(1, 3, bandRows, tileColumns, device: _device);
-                        var weight = zeros(1, 1, bandRows, tileColumns, device: _device);
-                        if (carry is { } above)
-                        {
-                            int overlap = (int)above.Sum.shape[2];
-                            sum.narrow(2, 0, overlap).copy_(above.Sum.narrow(3, tileLeft, tileColumns));
-                            weight.narrow(2, 0, overlap).copy_(above.Weight.narrow(3, tileLeft, tileColumns));
-                        }
-                        if (pending is { } left) // the columns the tile before overlaps: its sums include the carry's
-                        {
-                            int overlap = (int)left.Sum.shape[3];
-                            sum.narrow(3, 0, overlap).copy_(left.Sum);
-                            weight.narrow(3, 0, overlap).copy_(left.Weight);
-                            left.Dispose();
-                            pending = null;
-                        }
-                        var sr = Run(generator, input.narrow(3, x0, tw));
-                        var ramp = Blend(y0, th, h, x0, tw, w);
-                        sum.add_(sr.mul(ramp));
-                        weight.add_(ramp);
-
-                        Quantise(sum.narrow(2, 0, finished).narrow(3, 0, done).div(weight.narrow(2, 0, finished).narrow(3, 0, done)),
-                            values, band, tileLeft, outW, channels, colours, lr.MaxValue);
-                        if (nextCarry is { } below)
-                        {
-                            below.Sum.narrow(3, tileLeft, done).copy_(sum.narrow(2, finished, bandRows - finished).narrow(3, 0, done));
-                            below.Weight.narrow(3, tileLeft, done).copy_(weight.narrow(2, finished, bandRows - finished).narrow(3, 0, done));
-                        }
-                        if (done < tileColumns) pending = Sums.Copy(sum, weight, done, tileColumns - done);
-                        progress?.Invoke(++tilesDone, ys.Length * xs.Length);
-                    }
+                    carry!.Sum.narrow(2, 0, bandRows - finished).narrow(3, tileLeft, done).copy_(sum.narrow(2, finished, bandRows - finished).narrow(3, 0, done));
+                    carry.Weight.narrow(2, 0, bandRows - finished).narrow(3, tileLeft, done).copy_(weight.narrow(2, finished, bandRows - finished).narrow(3, 0, done));
                 }
-                catch
+                pended = tileColumns - done;
+                if (pended > 0)
                 {
-                    nextCarry?.Dispose();
-                    throw;
+                    pending!.Sum.narrow(2, 0, bandRows).narrow(3, 0, pended).copy_(sum.narrow(3, done, pended));
+                    pending.Weight.narrow(2, 0, bandRows).narrow(3, 0, pended).copy_(weight.narrow(3, done, pended));
                 }
-                finally
-                {
-                    pending?.Dispose();
-                }
-                carry?.Dispose();
-                carry = nextCarry;
-
-                if (lr.HasAlpha)
-                {
-                    var alphaRows = new ushort[alphaCount * w];
-                    var source = rows[((alphaFirst - first) * w * channels)..];
-                    for (int p = 0; p < alphaRows.Length; p++) alphaRows[p] = source[p * channels + channels - 1];
-                    var alpha = MatlabResize.ResizeIntegerRows(alphaRows, alphaFirst, w, h, 1, s, lr.MaxValue, bandTop, finished);
-                    for (int p = 0; p < alpha.Length; p++) band[p * channels + colours] = alpha[p];
-                }
-                write(band.AsSpan(0, finished * outW * channels));
+                progress?.Invoke(++tilesDone, ys.Length * xs.Length);
             }
-        }
-        finally
-        {
-            carry?.Dispose();
+            carried = bandRows - finished;
+
+            if (lr.HasAlpha)
+            {
+                var alpha = new ushort[alphaCount * w];
+                var source = rows[((alphaFirst - first) * w * channels)..];
+                for (int p = 0; p < alpha.Length; p++) alpha[p] = source[p * channels + channels - 1];
+                // A few rows at a time: the resize's double-precision passes are 8 bytes a sample of the full width.
+                for (int r = 0; r < finished; r += AlphaRows)
+                {
+                    int count = Math.Min(AlphaRows, finished - r);
+                    var resized = MatlabResize.ResizeIntegerRows(alpha, alphaFirst, w, h, 1, s, lr.MaxValue, bandTop + r, count);
+                    for (int p = 0; p < resized.Length; p++) band[((long)r * outW + p) * channels + colours] = resized[p];
+                }
+            }
+            write(band.AsSpan(0, finished * outW * channels));
         }
     }
 
-    /// <summary>Weighted SR outputs summed so far [1, 3, rows, columns] and their weights summed [1, 1, rows, columns],
-    /// for pixels that more tiles will add to; owned by whoever holds them, not by a dispose scope.</summary>
+    /// <summary>Weighted SR outputs summed [1, 3, rows, columns] and their weights summed [1, 1, rows, columns], for
+    /// pixels that more tiles will add to.</summary>
     sealed record Sums(Tensor Sum, Tensor Weight) : IDisposable
     {
-        public static Sums Zeros(int rows, int columns, Device device) => new(
-            zeros(1, 3, rows, columns, device: device).DetachFromDisposeScope(), zeros(1, 1, rows, columns, device: device).DetachFromDisposeScope());
-
-        /// <summary>Columns [from, from + count) of a tile's sums.</summary>
-        public static Sums Copy(Tensor sum, Tensor weight, int from, int count) => new(
-            sum.narrow(3, from, count).clone().DetachFromDisposeScope(), weight.narrow(3, from, count).clone().DetachFromDisposeScope());
+        public static Sums Zeros(int rows, int columns, Device device) =>
+            new(zeros(1, 3, rows, columns, device: device), zeros(1, 1, rows, columns, device: device));
 
         public void Dispose()
         {
@@ -154,16 +146,17 @@ public sealed partial class ModelUpscaler
         }
     }
 
-    /// <summary>The network's input for <paramref name="count"/> rows of the photo: RGB planes in [0,1] [1, 3, count, W],
-    /// the numbers <see cref="Photo.ToPlanar"/> gives (grey repeated, alpha dropped).</summary>
-    Tensor Planar(PhotoRows lr, ReadOnlySpan<ushort> rows, int count)
+    /// <summary>SR rows whose alpha is resized at once.</summary>
+    const int AlphaRows = 64;
+
+    /// <summary>The network's input for <paramref name="count"/> rows of the photo into <paramref name="planes"/>: RGB
+    /// planes in [0,1] (3 x count x W), the numbers <see cref="Photo.ToPlanar"/> gives (grey repeated, alpha dropped).</summary>
+    static void Planes(PhotoRows lr, ReadOnlySpan<ushort> rows, int count, float[] planes)
     {
-        int w = lr.Width, channels = lr.Channels, plane = w * count;
+        int channels = lr.Channels, plane = lr.Width * count;
         float max = lr.MaxValue;
-        var data = new float[3 * plane];
         for (int p = 0; p < plane; p++)
-            for (int c = 0; c < 3; c++) data[c * plane + p] = rows[p * channels + (lr.IsGrey ? 0 : c)] / max;
-        return tensor(data, [1, 3, count, w], device: _device);
+            for (int c = 0; c < 3; c++) planes[c * plane + p] = rows[p * channels + (lr.IsGrey ? 0 : c)] / max;
     }
 
     /// <summary>Finished SR pixels [1, 3, rows, columns] in [0,1] into the band's samples from column
