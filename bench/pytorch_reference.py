@@ -4,6 +4,7 @@ SpeedBench.cs, written independently from the paper's description, with the same
 JSON line. Weights are random: only the time matters.
 
     /usr/bin/python3 bench/pytorch_reference.py --threads 2 --steps 5
+    /usr/bin/python3 bench/pytorch_reference.py --threads 2 --upscale 1024   # `bench memory`: one whole-image forward
 """
 import argparse
 import json
@@ -122,10 +123,23 @@ def main():
     ap.add_argument("--steps", type=int, default=5)
     ap.add_argument("--channels-last", action="store_true", help="also measure PyTorch with channels_last")
     ap.add_argument("--steps-only", action="store_true", help="only the two training steps (default layout)")
+    ap.add_argument("--upscale", type=int, metavar="N", help="only one forward of an N x N input, as a user upscales a whole image "
+                    "(`bench memory` measures this process's peak with /usr/bin/time -v)")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     result = {"torch": torch.__version__, "threads": torch.get_num_threads()}
+
+    if args.upscale:
+        g = SRResNet().eval()
+        lr = torch.rand(1, 3, args.upscale, args.upscale)
+        with torch.no_grad():
+            start = time.perf_counter()
+            g(lr)
+            result["forward_s"] = time.perf_counter() - start
+        result["peak_rss_mb"] = peak_rss_mb()
+        print(json.dumps(result))
+        return
 
     # Inference first, so the peak resident memory is inference's (plus start-up).
     g = SRResNet().eval()

@@ -82,12 +82,15 @@ public static class ColorSpace
     public static ushort[] RgbToGray(ushort[] rgb, int maxValue)
     {
         var gray = new ushort[rgb.Length / 3];
-        for (int i = 0; i < gray.Length; i++)
-        {
-            double v = Math.Round(GrayWeights[0] * rgb[3 * i] + GrayWeights[1] * rgb[3 * i + 1] + GrayWeights[2] * rgb[3 * i + 2], MidpointRounding.AwayFromZero);
-            gray[i] = (ushort)Math.Clamp(v, 0, maxValue);
-        }
+        for (int i = 0; i < gray.Length; i++) gray[i] = RgbToGray(rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], maxValue);
         return gray;
+    }
+
+    /// <summary>The same for one pixel.</summary>
+    public static ushort RgbToGray(int r, int g, int b, int maxValue)
+    {
+        double v = Math.Round(GrayWeights[0] * r + GrayWeights[1] * g + GrayWeights[2] * b, MidpointRounding.AwayFromZero);
+        return (ushort)Math.Clamp(v, 0, maxValue);
     }
 
     static double[,] Invert3x3(double[,] m)

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using SkiaSharp;
 
 namespace SrganWorkbench.Imaging;
@@ -23,7 +22,9 @@ public sealed record PlanarImage(int Width, int Height, float[] Data, int BitDep
 /// <see cref="ReadPhoto"/>, which every reader shares (the CLI's upscale, eval and compare, training data, notebooks):
 /// the picture upright (EXIF orientation applied, as viewers show it), its channels as stored (grey or colour, alpha
 /// or not) and 16-bit PNGs at full precision. <see cref="Read"/> gives 8-bit RGB (grey expanded to three equal
-/// channels, alpha by policy, 16 bits rounded) and <see cref="ReadPlanar"/> float planes.
+/// channels, alpha by policy, 16 bits rounded) and <see cref="ReadPlanar"/> float planes; <see cref="OpenRows"/> hands the
+/// same picture out a few rows at a time, and <see cref="WritePng(string, int, int, int, int, Action{PngWriter})"/> writes
+/// one as its rows are made, for images too large to hold.
 /// Colour profiles are not applied: pixel values are taken as stored, as MATLAB's imread does; an embedded profile
 /// that is not sRGB gets a one-line warning (<see cref="Warn"/>), once per file. Every failure names the file.
 /// </summary>
@@ -59,7 +60,7 @@ public static class ImageFile
         if (codec.EncodedFormat == SKEncodedImageFormat.Png && PngHeader(bytes).BitDepth == 16)
         {
             // Skia decodes 16-bit PNGs only to 8 bits or half floats; read them exactly ourselves.
-            (_, _, samples, channels) = Png16Decoder.Decode(bytes, path);
+            (_, _, samples, channels) = PngRowReader.Decode(bytes, path);
             bitDepth = 16;
         }
         else
@@ -85,15 +86,70 @@ public static class ImageFile
         }
 
         var (uw, uh) = ExifOrientation.UprightSize(w, h, metadata.Orientation);
-        string? profile = metadata.IccProfile != null && info.ColorSpace is not { IsSrgb: true } ? metadata.IccProfile : null;
-        if (profile != null && Warned.TryAdd(Path.GetFullPath(path), true))
-            Warn($"{path}: its colour profile{(profile.Length > 0 ? $" '{profile}'" : "")} is not sRGB; its pixel values are used as stored, " +
-                 "so colours may come out duller or shifted (convert it to sRGB first to avoid this).");
         return new Photo(uw, uh, channels, bitDepth, ExifOrientation.Apply(samples, w, h, channels, metadata.Orientation))
         {
             Orientation = metadata.Orientation,
-            ColourProfile = profile,
+            ColourProfile = ProfileNotSrgb(path, codec, metadata),
         };
+    }
+
+    /// <summary>
+    /// The picture <see cref="ReadPhoto"/> reads, handed out a few rows at a time (srgan upscale --tile, which must not
+    /// hold a large image whole): read from the file as its rows are asked for when it is a PNG of 8 or 16 bits whose
+    /// rows are what ReadPhoto gives (no palette, transparency chunk, interlacing or EXIF orientation to apply); read
+    /// whole by ReadPhoto otherwise, <see cref="PhotoRows.HeldWhole"/> saying why. Errors as ReadPhoto's.
+    /// </summary>
+    public static PhotoRows OpenRows(string path)
+    {
+        string? whole = null;
+        try
+        {
+            if (OpenPngRows(path, out whole) is { } rows) return rows;
+        }
+        catch (Exception e) when (e is ImageFileException or IOException or UnauthorizedAccessException) { } // ReadPhoto says what is wrong
+        return new PhotoRows(ReadPhoto(path), whole ?? "it could not be read as rows");
+    }
+
+    /// <summary>The rows of a PNG that ReadPhoto would read as they are stored; null and the reason otherwise.</summary>
+    static PhotoRows? OpenPngRows(string path, out string? whole)
+    {
+        whole = "it is not a PNG (only PNGs are read row by row)";
+        if (!File.Exists(path)) return null;
+        var head = new byte[33];
+        using (var file = File.OpenRead(path))
+            if (file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length || PngHeader(head) == (0, 0)) return null;
+        using var codec = SKCodec.Create(path);
+        if (codec is not { EncodedFormat: SKEncodedImageFormat.Png }) return null;
+        var png = PngRowReader.Open(File.OpenRead(path), path);
+        try
+        {
+            PhotoMetadata.Info metadata;
+            using (var file = File.OpenRead(path)) metadata = PhotoMetadata.Read(file);
+            whole = png.Unsupported != null ? $"its PNG layout is not read row by row ({png.BitDepth}-bit, colour type {png.ColourType}{(png.Interlaced ? ", interlaced" : "")})"
+                : png.Chunks.Contains("tRNS") ? "it has a transparency chunk (tRNS)"
+                : StoredChannels(codec, head) != png.Channels ? "its channels are not as its header says"
+                : metadata.Orientation != 1 ? $"it is turned upright first (EXIF orientation {metadata.Orientation})"
+                : null;
+            if (whole == null) return new PhotoRows(png, ProfileNotSrgb(path, codec, metadata));
+        }
+        catch
+        {
+            png.Dispose();
+            throw;
+        }
+        png.Dispose();
+        return null;
+    }
+
+    /// <summary>The embedded colour profile's name when it is not sRGB (a one-line warning the first time a file is
+    /// read), or null; see <see cref="Photo.ColourProfile"/>.</summary>
+    static string? ProfileNotSrgb(string path, SKCodec codec, PhotoMetadata.Info metadata)
+    {
+        string? profile = metadata.IccProfile != null && codec.Info.ColorSpace is not { IsSrgb: true } ? metadata.IccProfile : null;
+        if (profile != null && Warned.TryAdd(Path.GetFullPath(path), true))
+            Warn($"{path}: its colour profile{(profile.Length > 0 ? $" '{profile}'" : "")} is not sRGB; its pixel values are used as stored, " +
+                 "so colours may come out duller or shifted (convert it to sRGB first to avoid this).");
+        return profile;
     }
 
     /// <summary>Width and height as shown (EXIF orientation applied), without decoding the pixels.</summary>
@@ -140,13 +196,19 @@ public static class ImageFile
     /// <summary>Writes a photo as a PNG of its own channels and bit depth, atomically (a temporary file beside the
     /// target, then a rename: an interrupted or failed write leaves no partial file under the target's name).</summary>
     public static void WritePng(string path, Photo photo)
-    {
-        var bytes = new byte[photo.Samples.Length * photo.BitDepth / 8];
-        for (int i = 0; i < photo.Samples.Length; i++)
-            if (photo.BitDepth == 8) bytes[i] = (byte)photo.Samples[i];
-            else BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(2 * i), photo.Samples[i]);
-        AtomicFile.WriteAllBytes(path, PngEncoder.Encode(photo.Width, photo.Height, bytes, photo.BitDepth, photo.Channels));
-    }
+        => WritePng(path, photo.Width, photo.Height, photo.Channels, photo.BitDepth, png => png.WriteRows(photo.Samples));
+
+    /// <summary>Writes a PNG whose rows <paramref name="write"/> hands to the writer, top to bottom, as it makes them, so
+    /// that the image is never whole in memory; atomically, as <see cref="WritePng(string, Photo)"/>: if
+    /// <paramref name="write"/> throws or the process is stopped (<see cref="AtomicFile.AbandonUnfinished"/>), no file is
+    /// left under <paramref name="path"/>.</summary>
+    public static void WritePng(string path, int width, int height, int channels, int bitDepth, Action<PngWriter> write)
+        => AtomicFile.Write(path, stream =>
+        {
+            using var png = new PngWriter(stream, width, height, bitDepth, channels);
+            write(png);
+            png.Finish();
+        });
 
     static SKCodec OpenCodec(string path, out byte[] bytes)
     {

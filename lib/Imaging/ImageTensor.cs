@@ -38,12 +38,16 @@ public static class ImageTensor
         var samples = new ushort[3 * w * h];
         int plane = w * h;
         for (int p = 0; p < plane; p++)
-            for (int c = 0; c < 3; c++)
-            {
-                double r = Math.Round(data[c * plane + p] * maxValue, MidpointRounding.AwayFromZero);
-                samples[p * 3 + c] = (ushort)(r <= 0 ? 0 : r >= maxValue ? maxValue : r);
-            }
+            for (int c = 0; c < 3; c++) samples[p * 3 + c] = ToSample(data[c * plane + p], maxValue);
         return (w, h, samples);
+    }
+
+    /// <summary>A value in [0,1] to a sample of 0..<paramref name="maxValue"/>: clamped and rounded half away from zero,
+    /// as MATLAB converts doubles (a float32 value converted to double first, exactly).</summary>
+    public static ushort ToSample(double value, int maxValue)
+    {
+        double r = Math.Round(value * maxValue, MidpointRounding.AwayFromZero);
+        return (ushort)(r <= 0 ? 0 : r >= maxValue ? maxValue : r);
     }
 
     /// <summary>A batch of crops as tensors (N x 3 x size x size).</summary>

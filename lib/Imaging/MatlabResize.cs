@@ -197,13 +197,35 @@ public static class MatlabResize
     /// </summary>
     public static ushort[] ResizeInteger(ushort[] samples, int width, int height, int channels, double scale, int maxValue,
         ResizeKernel kernel = ResizeKernel.Bicubic, ResizeBorder border = DefaultBorder)
+        => ResizeIntegerRows(samples, 0, width, height, channels, scale, maxValue, 0, OutputLength(height, scale), kernel, border);
+
+    /// <summary>The input rows [First, First + Count) that output rows [y, y + rows) of <c>imresize(A, scale)</c> read.</summary>
+    public static (int First, int Count) InputRows(int height, double scale, int y, int rows,
+        ResizeKernel kernel = ResizeKernel.Bicubic, ResizeBorder border = DefaultBorder)
+    {
+        var (lo, hi) = Span(GetContributions(height, OutputLength(height, scale), scale, kernel, border), y, rows);
+        return (lo, hi - lo);
+    }
+
+    /// <summary>
+    /// Output rows [y, y + rows) of <see cref="ResizeInteger"/>, every column, from the input rows <see cref="InputRows"/>
+    /// names (<paramref name="window"/>: whole input rows from row <paramref name="first"/> on): the same numbers as
+    /// resizing the whole image and keeping those rows, so that a large image is resized a band at a time.
+    /// </summary>
+    public static ushort[] ResizeIntegerRows(ReadOnlySpan<ushort> window, int first, int width, int height, int channels, double scale, int maxValue,
+        int y, int rows, ResizeKernel kernel = ResizeKernel.Bicubic, ResizeBorder border = DefaultBorder)
     {
         if (maxValue is not (255 or 65535)) throw new ArgumentException($"MATLAB's integer classes here are uint8 (255) and uint16 (65535), got {maxValue}.");
         int outW = OutputLength(width, scale), outH = OutputLength(height, scale);
         var alongX = GetContributions(width, outW, scale, kernel, border);
         var alongY = GetContributions(height, outH, scale, kernel, border);
-        var data = Array.ConvertAll(samples, v => (double)v);
-        var result = Passes(new Window(data, 0, 0, width, height, channels), alongX, alongY, scale, scale, 0, 0, outW, outH, maxValue, true).Data;
+        var (lo, hi) = Span(alongY, y, rows);
+        int count = window.Length / (width * channels);
+        if (lo < first || hi > first + count)
+            throw new ArgumentException($"Output rows {y}..{y + rows - 1} read input rows {lo}..{hi - 1}; the window holds {first}..{first + count - 1}.");
+        var data = new double[window.Length];
+        for (int i = 0; i < data.Length; i++) data[i] = window[i];
+        var result = Passes(new Window(data, 0, first, width, count, channels), alongX, alongY, scale, scale, 0, y, outW, rows, maxValue, true).Data;
         return Array.ConvertAll(result, v => (ushort)v);
     }
 

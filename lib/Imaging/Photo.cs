@@ -34,8 +34,11 @@ public sealed class Photo
     public bool IsGrey => Channels <= 2;
     public bool HasAlpha => Channels is 2 or 4;
     public int MaxValue => BitDepth == 16 ? 65535 : 255;
-    public string Mode => Channels switch { 1 => "grey", 2 => "grey+alpha", 3 => "RGB", _ => "RGBA" };
-    public override string ToString() => $"{Width}x{Height} {Mode} {BitDepth}-bit";
+    public string Mode => ModeOf(Channels);
+    public override string ToString() => Describe(Width, Height, Channels, BitDepth);
+    /// <summary>"W x H mode N-bit", as <see cref="ToString"/> says it, for a photo of that kind.</summary>
+    public static string Describe(int width, int height, int channels, int bitDepth) => $"{width}x{height} {ModeOf(channels)} {bitDepth}-bit";
+    static string ModeOf(int channels) => channels switch { 1 => "grey", 2 => "grey+alpha", 3 => "RGB", _ => "RGBA" };
 
     /// <summary>An 8-bit RGB image as a photo (no alpha).</summary>
     public static Photo FromRgb(RgbImage image)

@@ -19,10 +19,14 @@ static class PhotoMetadata
     /// without one; null when the file has no profile.</param>
     public readonly record struct Info(int Orientation, string? IccProfile);
 
-    public static Info Read(byte[] bytes)
+    public static Info Read(byte[] bytes) => Read(new MemoryStream(bytes, writable: false));
+
+    /// <summary>From a seekable stream at the file's start (a file: MetadataExtractor reads the metadata chunks and
+    /// skips the pixel data).</summary>
+    public static Info Read(Stream stream)
     {
         IReadOnlyList<MetadataExtractor.Directory> directories;
-        try { directories = ImageMetadataReader.ReadMetadata(new MemoryStream(bytes, writable: false)); }
+        try { directories = ImageMetadataReader.ReadMetadata(stream); }
         // A container it does not know or cannot follow: nothing to apply (the pixels are decoded by Skia, which
         // reports a broken file itself).
         catch (Exception e) when (e is ImageProcessingException or IOException) { return new(1, null); }

@@ -9,15 +9,17 @@ namespace SrganWorkbench.Inference;
 /// Runs a generator on LR images through <see cref="InferenceGenerator"/> (eval mode: batch norm
 /// folded with its running statistics; no autograd; bounded memory), optionally in overlapping
 /// tiles, the image's [0,1] mapped to the network's input range and its output back to [0,1], rounded to the image's
-/// precision (see <see cref="Upscale(Photo)"/>: grey, alpha and 16-bit photos). Each call takes a fresh snapshot of the
+/// precision (see <see cref="Upscale(Photo, Action{int, int}?)"/>: grey, alpha and 16-bit photos). Each call takes a fresh snapshot of the
 /// model's weights, so an upscaler kept across training sees the current weights. One instance is
 /// used from one thread at a time (TorchSharp dispose scopes are per thread).
 /// </summary>
-public sealed class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false) : ISuperResolver
+public sealed partial class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false) : ISuperResolver
 {
     readonly Device _device = device ?? CPU;
     readonly TileOptions _tiles = tiles ?? new TileOptions();
     public string Name { get; } = name;
+    /// <summary>How images are tiled (tile 0: whole).</summary>
+    public TileOptions Tiles => _tiles;
 
     /// <summary>The same model under another name (two runs with the same config would otherwise share a table row).</summary>
     public ModelUpscaler Renamed(string newName) => new(model, newName, _device, _tiles, histogramMatch);
@@ -36,18 +38,18 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
     /// rgb2gray. Alpha goes by MATLAB's bicubic imresize, not through the network, which has only seen photographs
     /// (the colour of transparent pixels, stored unpremultiplied, goes through it as it is).
     /// </summary>
-    public Photo Upscale(Photo lr)
+    /// <param name="lr">The photo.</param>
+    /// <param name="progress">Called with (tiles done, tiles) after each tile of a tiled upscale.</param>
+    public Photo Upscale(Photo lr, Action<int, int>? progress = null)
     {
-        if (lr.Width < MinimumSide || lr.Height < MinimumSide)
-            throw new ArgumentException($"A {lr.Width}x{lr.Height} image is too small to upscale; the generator needs at least {MinimumSide}x{MinimumSide} pixels.");
-        _tiles.Validate();
+        CheckSize(lr.Width, lr.Height);
         ushort[] rgb;
         using (var generator = InferenceGenerator.From(model))
         using (NewDisposeScope())
         using (no_grad())
         {
             var input = ImageTensor.ToTensor(lr.ToPlanar(), _device).unsqueeze(0);
-            var output = _tiles.Tile > 0 && (lr.Width > _tiles.Tile || lr.Height > _tiles.Tile) ? Tiled(generator, input) : Run(generator, input);
+            var output = _tiles.Tiles(lr.Width, lr.Height) ? Tiled(generator, input, progress) : Run(generator, input);
             (_, _, rgb) = ImageTensor.ToSamples(output[0], lr.MaxValue);
         }
         if (histogramMatch)
@@ -64,6 +66,13 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
         return new Photo(lr.Width * Scale, lr.Height * Scale, lr.Channels, lr.BitDepth, samples);
     }
 
+    void CheckSize(int width, int height)
+    {
+        if (width < MinimumSide || height < MinimumSide)
+            throw new ArgumentException($"A {width}x{height} image is too small to upscale; the generator needs at least {MinimumSide}x{MinimumSide} pixels.");
+        _tiles.Validate();
+    }
+
     /// <summary>The generator's output for an LR image in [0,1], mapped to [0,1]. The ranges are the network's
     /// conventions, so they are mapped here, at the boundary between images and the network, and not in its forward:
     /// in, [0,1] as is (the paper's) or x*2-1 (TensorLayer's [-1,1]); out, the paper's linear output and tanh, both
@@ -75,48 +84,36 @@ public sealed class ModelUpscaler(SRResNet model, string name, Device? device = 
         return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add_(1).div_(2);
     }
 
-    Tensor Tiled(InferenceGenerator generator, Tensor lr)
+    /// <summary>The SR image of overlapping tiles, each weighted by <see cref="Blend"/>, summed and divided by the summed
+    /// weights. <see cref="UpscaleInBands"/> computes the same numbers a band of tiles at a time.</summary>
+    Tensor Tiled(InferenceGenerator generator, Tensor lr, Action<int, int>? progress)
     {
         int s = Scale, h = (int)lr.shape[2], w = (int)lr.shape[3];
         var output = zeros(1, 3, h * s, w * s, device: _device);
         var weight = zeros(1, 1, h * s, w * s, device: _device);
-        foreach (int y0 in Starts(h))
-            foreach (int x0 in Starts(w))
+        int[] ys = _tiles.Starts(h).ToArray(), xs = _tiles.Starts(w).ToArray();
+        int done = 0;
+        foreach (int y0 in ys)
+            foreach (int x0 in xs)
             {
                 using var scope = NewDisposeScope();
                 int th = Math.Min(_tiles.Tile, h - y0), tw = Math.Min(_tiles.Tile, w - x0);
                 var sr = Run(generator, lr.narrow(2, y0, th).narrow(3, x0, tw));
-                var ramp = Ramp(th * s, y0 > 0, y0 + th < h).unsqueeze(1).mul(Ramp(tw * s, x0 > 0, x0 + tw < w).unsqueeze(0)).reshape(1, 1, th * s, tw * s);
+                var ramp = Blend(y0, th, h, x0, tw, w);
                 output.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(sr.mul(ramp));
                 weight.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(ramp);
+                progress?.Invoke(++done, ys.Length * xs.Length);
             }
         return output.div_(weight);
     }
 
-    /// <summary>Tile origins along one side: steps of tile - overlap, the last tile flush with the edge.</summary>
-    IEnumerable<int> Starts(int length)
+    /// <summary>Blend weights of the SR tile of LR rows [y0, y0 + th) and columns [x0, x0 + tw) of an h x w image
+    /// [1, 1, th*s, tw*s]: the two sides' ramps (<see cref="TileOptions.Ramp"/>) multiplied.</summary>
+    Tensor Blend(int y0, int th, int h, int x0, int tw, int w)
     {
-        int tile = _tiles.Tile, step = tile - _tiles.Overlap;
-        if (length <= tile) { yield return 0; yield break; }
-        for (int p = 0; ; p += step)
-        {
-            if (p + tile >= length) { yield return length - tile; yield break; }
-            yield return p;
-        }
-    }
-
-    /// <summary>Blend weights along one side of an SR tile: ramps up over the overlap where a neighbour precedes, down where one follows.</summary>
-    Tensor Ramp(int length, bool rampIn, bool rampOut)
-    {
-        int o = _tiles.Overlap * Scale;
-        var r = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            float v = 1;
-            if (rampIn && i < o) v = Math.Min(v, (i + 0.5f) / o);
-            if (rampOut && i >= length - o) v = Math.Min(v, (length - i - 0.5f) / o);
-            r[i] = v;
-        }
-        return tensor(r, device: _device);
+        int s = Scale;
+        var down = tensor(_tiles.Ramp(th * s, y0 > 0, y0 + th < h, s), device: _device);
+        var across = tensor(_tiles.Ramp(tw * s, x0 > 0, x0 + tw < w, s), device: _device);
+        return down.unsqueeze(1).mul(across.unsqueeze(0)).reshape(1, 1, th * s, tw * s);
     }
 }
