@@ -73,7 +73,7 @@ sealed class PngRowReader : IDisposable
         _raw = new byte[Width * _bpp + 1];
         _previous = new byte[Width * _bpp];
         stream.Position = firstIdat;
-        _inflate = new ZLibStream(new IdatReader(stream), CompressionMode.Decompress);
+        _inflate = new ZLibStream(new IdatReader(stream, path), CompressionMode.Decompress);
     }
 
     /// <summary>Reads the chunk layout and header of the PNG in <paramref name="stream"/> (seekable, from its start);
@@ -134,28 +134,40 @@ sealed class PngRowReader : IDisposable
         _stream.Dispose();
     }
 
-    /// <summary>The data of consecutive IDAT chunks as one stream (the zlib stream they carry), from the first one.</summary>
-    sealed class IdatReader(Stream png) : Stream
+    /// <summary>The data of consecutive IDAT chunks as one stream (the zlib stream they carry), from the first one;
+    /// each chunk's CRC checked as soon as its data is read, so a damaged file is named rather than decoded into wrong rows
+    /// (zlib's own checksum comes only at the end of the stream, which the last row may not reach).</summary>
+    sealed class IdatReader(Stream png, string path) : Stream
     {
         readonly byte[] _header = new byte[8];
+        readonly byte[] _crcField = new byte[4];
         int _left;     // data bytes left in the current chunk
-        bool _inChunk; // a chunk was entered: its CRC follows its data
         bool _end;
+        uint _crc;
 
         public override int Read(Span<byte> buffer)
         {
             while (_left == 0 && !_end)
             {
-                if (_inChunk) png.Position += 4; // the CRC
-                _inChunk = true;
                 _end = png.ReadAtLeast(_header, 8, throwOnEndOfStream: false) < 8 || System.Text.Encoding.ASCII.GetString(_header, 4, 4) != "IDAT";
                 _left = _end ? 0 : BinaryPrimitives.ReadInt32BigEndian(_header);
+                _crc = PngWriter.Crc32.Update(0xFFFFFFFFu, _header.AsSpan(4));
+                if (!_end && _left == 0) CheckCrc(); // an empty IDAT chunk
             }
             if (_left == 0 || buffer.Length == 0) return 0;
             int n = png.Read(buffer[..Math.Min(buffer.Length, _left)]);
             if (n == 0) throw new EndOfStreamException();
+            _crc = PngWriter.Crc32.Update(_crc, buffer[..n]);
             _left -= n;
+            if (_left == 0) CheckCrc();
             return n;
+        }
+
+        void CheckCrc()
+        {
+            png.ReadExactly(_crcField);
+            if (BinaryPrimitives.ReadUInt32BigEndian(_crcField) != (_crc ^ 0xFFFFFFFFu))
+                throw new ImageFileException(path, "the image data is damaged (an IDAT chunk's CRC does not match).");
         }
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));

@@ -230,7 +230,8 @@ public sealed class PngWriter : IDisposable
         public override void SetLength(long value) => throw new NotSupportedException();
     }
 
-    static class Crc32
+    /// <summary>The PNG chunk CRC (ISO 3309, as zlib's crc32).</summary>
+    internal static class Crc32
     {
         static readonly uint[] Table = BuildTable();
 

@@ -177,6 +177,32 @@ public class PngStreamingTests
             Assert.Throws<ImageFileException>(() => ImageFile.OpenRows(temp.File("cut.png"))).Message);
     }
 
+    [Fact]
+    public void A_damaged_byte_in_the_image_data_is_named_not_decoded_into_wrong_rows()
+    {
+        using var temp = new SharedData.TempFolder();
+        foreach (var (channels, bitDepth) in new[] { (3, 8), (4, 16) })
+        {
+            var photo = Baboon(channels, bitDepth);
+            byte[] png = PngEncoder.Encode(photo.Width, photo.Height, Bytes(photo), bitDepth, channels);
+            int idat = 8;
+            while (System.Text.Encoding.ASCII.GetString(png, idat + 4, 4) != "IDAT")
+                idat += 12 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(idat));
+            png[idat + 8 + 5000] ^= 0x10; // one bit, early in the data: zlib alone may decode it into wrong rows
+            string path = temp.File($"damaged-{bitDepth}.png");
+            File.WriteAllBytes(path, png);
+            var error = Assert.Throws<ImageFileException>(() =>
+            {
+                using var rows = ImageFile.OpenRows(path);
+                Assert.Null(rows.HeldWhole);
+                rows.Rows(0, photo.Height).ToArray();
+            });
+            Assert.Contains(path, error.Message);
+            Assert.Contains("damaged", error.Message);
+            if (bitDepth == 16) Assert.Contains("damaged", Assert.Throws<ImageFileException>(() => ImageFile.ReadPhoto(path)).Message);
+        }
+    }
+
     /// <summary>The file's chunks, each one's CRC checked (bit by bit, from the PNG specification).</summary>
     static List<(string Type, int Length)> Chunks(byte[] png)
     {
