@@ -23,7 +23,10 @@ public static partial class NotebookRunner
         from nbclient.exceptions import CellExecutionError
         path, kernel, cwd = sys.argv[1], sys.argv[2], sys.argv[3]
         nb = nbformat.read(path, as_version=4)
-        client = NotebookClient(nb, kernel_name=kernel, timeout=None, resources={"metadata": {"path": cwd}})
+        # iopub_timeout: after a cell's reply, how long nbclient waits for the outputs still on their way (its default,
+        # 4 s, silently drops a cell's last output on a machine under load); raise rather than lose one.
+        client = NotebookClient(nb, kernel_name=kernel, timeout=None, iopub_timeout=120, raise_on_iopub_timeout=True,
+                                resources={"metadata": {"path": cwd}})
         status = {"ok": True}
         try:
             client.execute()

@@ -32,8 +32,9 @@ public sealed record RunFacts(string Name, string Method, string Label, Training
     /// <summary>The lineage's SRGAN steps as a share of the paper's 2 x 10^5 (percent).</summary>
     public double SrganPercentOfPaper => 100.0 * SrganSteps / PaperSrganSteps;
 
-    /// <summary>Images of the run's training sets a crop fits in (what it actually trained on).</summary>
-    public int TrainingImages() => TrainingCrops.FromSets(Config.TrainSets, options: Config.Data).Files.Count;
+    /// <summary>Images of the run's training sets a crop fits in (what it actually trained on), under
+    /// <paramref name="dataRoot"/> (default: SRGAN_DATA or the repository's data/).</summary>
+    public int TrainingImages(string? dataRoot = null) => TrainingCrops.FromSets(Config.TrainSets, dataRoot, Config.Data).Files.Count;
 
     /// <summary>
     /// Its budget in one phrase: "800 SRGAN steps of 16 crops of 96 px, from an SRResNet of 11,000 steps (2 runs)", or

@@ -145,6 +145,35 @@ public class ReproductionTests
     }
 
     [Fact]
+    public void The_findings_quote_the_tables_numbers_and_leave_out_what_was_not_measured()
+    {
+        var r = Set5.Value;
+        var findings = new PaperTableFindings(r, new ReproductionOptions
+        {
+            SrresnetMse = Path.Combine(Results, "srresnet-cpu"), SrganVgg22 = Path.Combine(Results, "srgan-vgg22-cpu"), Sets = ["Set5"], DataRoot = SharedData.Root,
+        });
+        Assert.Equal("SRGAN-VGG22", findings.StandIn);
+        string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);
+        var cell = (string row) => r.Table2.Single(c => c.Row.Label == row);
+
+        string table2 = findings.Table2();
+        double interp = r.Table2.Where(c => c.Row.Label is "nearest" or "bicubic").Max(c => Math.Abs(c.PsnrDelta!.Value));
+        Assert.Contains($"to within {F(interp)} dB PSNR", table2);
+        Assert.Contains($"falls by Set5 {F(cell("SRResNet").Ours!.Psnr - cell("SRGAN").Ours!.Psnr)} dB (paper 2.65)", table2);
+        Assert.Contains($"Our SRResNet is Set5 {F(cell("SRResNet").PsnrDelta!.Value)} dB", table2);
+        // The SRGAN's lineage (srgan-vgg22-cpu started from srresnet-cpu-continued, which continued srresnet-cpu).
+        Assert.Contains("11,000 steps of 16 crops (over 2 runs", table2);
+        Assert.DoesNotContain("LPIPS", table2); // this evaluation skipped LPIPS, NIQE and the periodic measure
+        Assert.DoesNotContain("periodic measure does", table2);
+        Assert.Contains("not measured", findings.Rankings());
+
+        string table1 = findings.Table1();
+        Assert.Contains("Missing here: SRGAN-MSE", table1);
+        Assert.Contains("SRGAN-VGG54", table1);
+        Assert.Contains($"SRResNet-MSE {F(cell("SRResNet").PsnrDelta!.Value)} dB", table1);
+    }
+
+    [Fact]
     public void A_run_of_the_wrong_kind_is_refused_naming_the_row_and_the_folder()
     {
         var e = Assert.Throws<ArgumentException>(() => Reproduction.Run(new ReproductionOptions
