@@ -40,7 +40,7 @@ public sealed class Check
         {
             var inner = Innermost(e);
             if (inner is NotImplementedException)
-                return new(exercise, Outcome.NotWritten, "write your part between the `// BEGIN SOLUTION` and `// END SOLUTION` lines, run that cell, then this one", null);
+                return new(exercise, Outcome.NotWritten, "write your code in place of `throw new NotImplementedException();` in the cell above, run that cell, then this one", null);
             return new(exercise, Outcome.Failed, $"{inner.GetType().Name}: {OneLine(inner.Message)}", "your code threw this when the check called it");
         }
     }

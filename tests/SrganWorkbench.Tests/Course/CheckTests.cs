@@ -11,7 +11,7 @@ public class CheckTests
         var stub = Check.Run("demo", () => throw new NotImplementedException());
         Assert.Equal(Outcome.NotWritten, stub.Outcome);
         Assert.Contains("demo: not written yet", stub.ToString());
-        Assert.Contains("BEGIN SOLUTION", stub.ToString());
+        Assert.Contains("in place of `throw new NotImplementedException();`", stub.ToString());
 
         // A multi-line message (as libtorch's are) keeps its first line only; no stack trace.
         var thrown = Check.Run("demo", () => throw new InvalidOperationException("shapes do not match\n  at native frame 1\n  at native frame 2"));
