@@ -36,6 +36,26 @@ public class StudentCopiesTests
         Assert.True(solutions > 0, "no notebook has an exercise to write");
     }
 
+    /// <summary>The command writes what Make gives, and refuses a notebook that breaks the convention, naming the cell.</summary>
+    [Fact]
+    public void The_student_command_writes_each_copy_and_refuses_unpaired_markers()
+    {
+        using var temp = new SharedData.TempFolder();
+        string nb = Path.Combine(Notebooks, "01-data-and-degradation.ipynb");
+        string kernel = Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll");
+        var run = TestProcess.Run("dotnet", [kernel, "student", "--out", temp.Path, nb], timeoutMs: 120_000);
+        Assert.True(run.Code == 0, run.Err);
+        Assert.Contains("01-data-and-degradation.ipynb: 1 exercise cell(s) to write", run.Out);
+        Assert.True(JsonNode.DeepEquals(StudentCopies.Make(Load(nb), nb), Load(temp.File("01-data-and-degradation.ipynb"))));
+
+        string broken = temp.File("broken.ipynb");
+        File.WriteAllText(broken, Notebook(("code", ["solution"], "int One()\n{\n    // BEGIN SOLUTION\n    return 1;\n}")).ToJsonString());
+        var refused = TestProcess.Run("dotnet", [kernel, "student", "--out", temp.File("out"), broken], timeoutMs: 120_000);
+        Assert.Equal(1, refused.Code);
+        Assert.Contains("code cell 1: '// BEGIN SOLUTION' at line 3 has no '// END SOLUTION'", refused.Err);
+        Assert.False(File.Exists(temp.File(Path.Combine("out", "broken.ipynb"))));
+    }
+
     static JsonObject Notebook(params (string Type, string[] Tags, string Source)[] cells) => new()
     {
         ["cells"] = new JsonArray(cells.Select(c => (JsonNode)new JsonObject
