@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-runs the course notebooks with their defaults (the cpu profile: the committed models and results) and keeps
 # the executed copies in notebooks/executed/, so that every figure shows on GitHub and in VS Code without running
-# anything. A test (NotebookTests) fails when a copy's code cells no longer match its notebook's: run this then.
+# anything, and makes the student copies in notebooks/student/. A test (NotebookTests) fails when a copy's code cells no longer match its notebook's: run this then.
 #   SRGAN_DATA=../shared/data SRGAN_WEIGHTS=../shared/weights bash notebooks/refresh-executed.sh [notebooks/NN-*.ipynb ...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ for nb in "${notebooks[@]}"; do copies+=("notebooks/executed/$(basename "$nb")")
 # plotly.js (3.5 MB) from its CDN in the stored copies; VS Code and JupyterLab draw the charts from their JSON form, and
 # each chart is also drawn as a PNG by headless Chromium (SRGAN_CHROMIUM, default /usr/bin/chromium) for GitHub.
 dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll store "${copies[@]}"
+# The student copies (notebooks/student/): solutions replaced by stubs, their answers left out (notebooks/README.md).
+dotnet apps/kernel/bin/Release/net10.0/srgan-kernel.dll student "${notebooks[@]}"
 for nb in "${notebooks[@]}"; do
     copy=notebooks/executed/$(basename "$nb")
     bytes=$(stat -c %s "$copy")

@@ -114,7 +114,7 @@ public static class ExecutedCopies
     }
 
     /// <summary>Rewrites a stored copy in place, atomically (an interrupted store leaves the old copy, never half a file).</summary>
-    static void Write(string path, JsonObject notebook) => AtomicFile.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
+    internal static void Write(string path, JsonObject notebook) => AtomicFile.WriteAllText(path, notebook.ToJsonString(new System.Text.Json.JsonSerializerOptions
     {
         // As nbformat writes notebooks: one-space indents, characters as they are (HTML stays readable in diffs).
         WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

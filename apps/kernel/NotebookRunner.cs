@@ -177,11 +177,11 @@ public static partial class NotebookRunner
     }
 
     /// <summary>A cell's tags (metadata.tags).</summary>
-    internal static IEnumerable<string> Tags(JsonNode cell) =>
+    public static IEnumerable<string> Tags(JsonNode cell) =>
         cell["metadata"]?["tags"]?.AsArray().Select(t => t!.GetValue<string>()) ?? [];
 
     /// <summary>A cell's source, whether stored as one string or as lines.</summary>
-    internal static string Source(JsonNode cell) => cell["source"] switch
+    public static string Source(JsonNode cell) => cell["source"] switch
     {
         JsonArray lines => string.Concat(lines.Select(l => l!.GetValue<string>())),
         JsonNode s => s.GetValue<string>(),

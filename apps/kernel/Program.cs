@@ -5,6 +5,7 @@ using SrganWorkbench.Speed;
 // srgan-kernel CONNECTION_FILE      run the kernel (Jupyter starts it this way, from kernel.json)
 // srgan-kernel install [--user | --prefix DIR | --dir KERNELS_DIR]   write the kernelspec
 // srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK...   execute notebooks headless, in order (NAME: another kernelspec, e.g. .net-csharp)
+// srgan-kernel student [--out DIR] NOTEBOOK...   student copies (notebooks/student/): solutions replaced by stubs, answers left out, outputs cleared
 // srgan-kernel store NOTEBOOK...   executed copies for the repository (plotly.js from its CDN instead of embedded; each chart also as a PNG)
 // srgan-kernel dotnet-interactive setup [--tool-path DIR] [--dir KERNELS_DIR | --prefix DIR] [--packages DIR]
 //     install .NET Interactive if missing, write its .net-csharp kernelspec, patch the TorchSharp it loads
@@ -25,6 +26,8 @@ if (args.Length >= 1 && args[0] == "install")
 }
 if (args.Length >= 1 && args[0] == "run")
     return NotebookRunner.Run(args[1..], Console.Out, Console.Error);
+if (args.Length >= 1 && args[0] == "student")
+    return StudentCopies.Run(args[1..], Console.Out, Console.Error);
 if (args.Length >= 1 && args[0] == "store")
 {
     // The executed copies kept in the repository (notebooks/refresh-executed.sh): plotly.js from its CDN, not embedded,
@@ -41,7 +44,7 @@ if (args.Length >= 1 && args[0] == "dotnet-interactive")
     return DotNetInteractiveSetup.Run(args[1..], Console.Out, Console.Error);
 if (args.Length != 1 || !File.Exists(args[0]))
 {
-    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--prefix DIR | --dir KERNELS_DIR] | srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK... | srgan-kernel dotnet-interactive setup [--tool-path DIR]");
+    log.WriteLine("usage: srgan-kernel CONNECTION_FILE | srgan-kernel install [--prefix DIR | --dir KERNELS_DIR] | srgan-kernel run [--param name=value]... [--kernel NAME] [--out DIR] NOTEBOOK... | srgan-kernel student [--out DIR] NOTEBOOK... | srgan-kernel dotnet-interactive setup [--tool-path DIR]");
     return 2;
 }
 // The numerics self-check, before any cell's first backward pass (once per process; a cell that needs it waits for it):

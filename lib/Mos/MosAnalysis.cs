@@ -122,7 +122,7 @@ public sealed class MosAnalysis
         return c == null || c.A == a ? c : c with { A = a, B = b, MeanDifference = -c.MeanDifference };
     }
 
-    static MosScore Summarise(string method, string set, List<double> values)
+    internal static MosScore Summarise(string method, string set, List<double> values)
     {
         double mean = values.Average();
         double sd = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;

@@ -34,6 +34,7 @@ public static class Formatter
             case Tensor t when IsImage(t): return Format(ImageTensor.ToImage(t.dim() == 4 ? t[0] : t));
             case Tensor t: return MimeBundle.Text(t.ToString(TorchSharp.TensorStringStyle.Julia));
             case string s: return MimeBundle.Text(s);
+            case Course.Check check: return MimeBundle.Text(check.ToString()); // an exercise's check: its line(s), not a table of its properties
             case Plotly.NET.GenericChart chart: return PlotlyOutput.Format(chart);
         }
         var method = value.GetType().GetMethod("ToMimeBundle", BindingFlags.Public | BindingFlags.Instance, Type.EmptyTypes);
