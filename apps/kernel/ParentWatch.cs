@@ -56,6 +56,20 @@ public sealed class ParentWatch : IDisposable
 
     public void Dispose() => _timer.Dispose();
 
+    /// <summary>
+    /// Ends the process at once, as ipykernel's os._exit: no exit handlers, no native libraries' static destructors.
+    /// Environment.Exit runs libtorch's while a cell or the numerics check may be inside it, which crashed the process
+    /// (SIGSEGV) instead of ending it with this code.
+    /// </summary>
+    public static void ExitNow(int code)
+    {
+        Console.Error.Flush();
+        _exit(code);
+    }
+
+    [DllImport("libc")]
+    static extern void _exit(int code);
+
     [DllImport("libc", SetLastError = true)]
     static extern int kill(int pid, int signal);
 
