@@ -15,13 +15,15 @@ public sealed record Inspection(string Text, string Markdown);
 /// </summary>
 public static class SymbolInspector
 {
-    static readonly SymbolDisplayFormat Signature = SymbolDisplayFormat.CSharpErrorMessageFormat
-        .AddMemberOptions(SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeParameters)
-        .AddParameterOptions(SymbolDisplayParameterOptions.IncludeName | SymbolDisplayParameterOptions.IncludeDefaultValue)
-        .AddKindOptions(SymbolDisplayKindOptions.IncludeTypeKeyword);
+    // A type with its namespace ("class SrganWorkbench.Models.SRResNet"): where it lives is what one asks about a type.
+    static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.CSharpErrorMessageFormat.AddKindOptions(SymbolDisplayKindOptions.IncludeTypeKeyword);
+
+    // A member with its type, and the types in its signature as the cell would write them (the session's usings at the
+    // cursor): "TrainingResult Trainer.Run(bool resume = false, ...)" fits a tooltip's first lines, fully qualified does not.
+    static readonly SymbolDisplayFormat MemberFormat = SymbolDisplayFormat.MinimallyQualifiedFormat;
 
     // A cell's variables are fields of the script's submission class; "Submission#3.x" would only confuse.
-    static readonly SymbolDisplayFormat CellMember = Signature.WithMemberOptions(Signature.MemberOptions & ~SymbolDisplayMemberOptions.IncludeContainingType);
+    static readonly SymbolDisplayFormat CellMember = MemberFormat.WithMemberOptions(MemberFormat.MemberOptions & ~SymbolDisplayMemberOptions.IncludeContainingType);
 
     /// <summary>Jupyter counts cursor_pos in Unicode code points (protocol 5.2+); C# strings index UTF-16 units.</summary>
     public static int Utf16Index(string code, int codePoints)
@@ -63,7 +65,8 @@ public static class SymbolInspector
         foreach (var (part, overloads) in parts)
         {
             if (text.Length > 0) { text.Append("\n\n"); markdown.Append("\n\n---\n\n"); }
-            string signature = part.ToDisplayString(part.ContainingType?.IsScriptClass == true ? CellMember : Signature)
+            string signature = (part is INamedTypeSymbol ? part.ToDisplayString(TypeFormat)
+                                   : part.ToMinimalDisplayString(model, position, part.ContainingType?.IsScriptClass == true ? CellMember : MemberFormat))
                                + (overloads > 0 ? $" (+{overloads} overload{(overloads == 1 ? "" : "s")})" : "");
             text.Append(signature);
             markdown.Append($"```csharp\n{signature}\n```");
