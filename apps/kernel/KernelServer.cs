@@ -120,7 +120,15 @@ public sealed class KernelServer : IDisposable, IDisplaySink
             case "inspect_request":
             {
                 string code = c["code"]?.GetValue<string>() ?? "";
-                var inspection = _engine.Inspect(code, c["cursor_pos"]?.GetValue<int>() ?? code.Length);
+                Inspection? inspection;
+                try { inspection = _engine.Inspect(code, c["cursor_pos"]?.GetValue<int>() ?? code.Length); }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A reply in any case: a client waits for one (the tooltip would hang), and the cause is worth a line.
+                    _log.WriteLine($"kernel: inspect_request failed: {e}");
+                    Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "error", ["ename"] = e.GetType().Name, ["evalue"] = $"inspect: {e.Message}", ["traceback"] = new JsonArray() });
+                    break;
+                }
                 var data = inspection == null ? new JsonObject() : new JsonObject { ["text/plain"] = inspection.Text, ["text/markdown"] = inspection.Markdown };
                 Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = inspection != null, ["data"] = data, ["metadata"] = new JsonObject() });
                 break;

@@ -30,6 +30,7 @@ public sealed partial class ScriptEngine : IDisposable
     ScriptOptions _options;
     ScriptState<object>? _state;
 
+    /// <param name="workingDirectory">Where <c>#r "x.dll"</c> and <c>#load</c> paths are resolved from (the notebook's folder).</param>
     /// <param name="packageCache">Where <c>#r "nuget:"</c> restores are kept (default <see cref="NuGetPackages.DefaultCacheRoot"/>).</param>
     public ScriptEngine(string workingDirectory, string? packageCache = null)
     {

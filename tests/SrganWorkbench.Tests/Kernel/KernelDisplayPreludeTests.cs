@@ -34,6 +34,8 @@ public class KernelDisplayPreludeTests : IDisposable
         }
         var value = _engine.Execute("6 * 7", 2);
         Assert.True(value.HasValue);
+        // Shift-Tab on it documents it, from srgan-kernel.xml beside the kernel.
+        Assert.Contains("Shows value below the cell, as the cell's value would be shown.", _engine.Inspect("display", 7)?.Text);
     }
 
     [Fact]
