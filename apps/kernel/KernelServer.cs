@@ -174,11 +174,12 @@ public sealed class KernelServer : IDisposable, IDisplaySink
         var result = _engine.Execute(code, number);
         _output.Flush();
 
-        var value = result.Ok && result.HasValue ? Data(Formatter.Format(result.Value)) : null;
+        // Formatted once, for the output and for history's "output" (a silent cell has neither).
+        var value = result.Ok && result.HasValue && !silent ? Data(Formatter.Format(result.Value)) : null;
         if (storeHistory) _history.Add(number, code, value?["text/plain"]?.GetValue<string>());
         if (result.Ok)
         {
-            if (value != null && !silent)
+            if (value != null)
                 Publish("execute_result", new JsonObject { ["execution_count"] = number, ["data"] = value, ["metadata"] = new JsonObject() }, request);
             return new JsonObject { ["status"] = "ok", ["execution_count"] = number, ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray() };
         }
