@@ -4,7 +4,7 @@ kernel: every message the suite knows is sent and its reply checked against the 
 test KernelConformanceTests runs this module with the kernelspec in a temporary JUPYTER_PATH and fails when any
 test fails or is skipped other than the two named below.
 
-    JUPYTER_PATH=<dir with kernels/srgan-csharp> /usr/bin/python3 -m unittest -v tests/kernel_conformance/test_srgan_kernel.py
+    JUPYTER_PATH=<dir with kernels/srgan-csharp> /usr/bin/python3 tests/kernel_conformance/test_srgan_kernel.py
 
 Not configured, as they do not apply to this kernel:
   code_page_something  the pager is IPython's `?`/`%page` payload; C# has no syntax for it (help is Shift-Tab,
@@ -12,6 +12,7 @@ Not configured, as they do not apply to this kernel:
   code_clear_output    the kernel has no clear-output call: the notebooks also run on .NET Interactive, which has
                        none, and outputs that change (progress bars) are updated in place by display id instead.
 """
+import sys
 import unittest
 
 import jupyter_kernel_test
@@ -62,4 +63,6 @@ class SrganKernelTests(jupyter_kernel_test.KernelTests):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    # The report on stdout: the kernel inherits this process's stderr and logs there (its numerics self-check line
+    # comes whenever it is done), which would split unittest's "test_x ... ok" lines.
+    unittest.main(testRunner=unittest.TextTestRunner(stream=sys.stdout, verbosity=2))
