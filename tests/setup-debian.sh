@@ -8,6 +8,8 @@ packages=(
   jupyter-client python3-nbclient     # real Jupyter clients that drive the C# kernels in the tests (ours and
                                       # .NET Interactive's, which the test installs with `srgan-kernel dotnet-interactive setup`)
   jupyter-nbconvert python3-nbformat  # headless notebook runs and notebook validation
+  python3-jupyter-kernel-test         # the Jupyter project's kernel conformance suite, run against our kernel
+                                      # (tests/kernel_conformance, KernelConformanceTests)
   chromium                            # renders the executed notebooks' HTML in the tests
   jupyter-notebook                    # the classic Notebook server a browser test opens notebook 01 in (Run All, Stop, Restart)
   libtcmalloc-minimal4                # tcmalloc, which srgan, the kernel and the benchmark preload for tensor memory

@@ -58,6 +58,9 @@ public static class ExecutedCopies
         return removed;
     }
 
+    /// <summary>The Chromium that draws the charts: $SRGAN_CHROMIUM, else Debian's /usr/bin/chromium.</summary>
+    public static string Chromium => Environment.GetEnvironmentVariable("SRGAN_CHROMIUM") ?? "/usr/bin/chromium";
+
     /// <summary>
     /// Gives every Plotly chart of a stored copy a PNG form drawn by headless Chromium (<paramref name="chromium"/>, the
     /// browser the tests use) from the chart's own figure, and drops its HTML form: GitHub's notebook view runs no
@@ -65,9 +68,6 @@ public static class ExecutedCopies
     /// JupyterLab draw it, interactive) and <c>image/png</c> (GitHub, nbviewer, nbconvert) shows the chart everywhere.
     /// Charts that already have a PNG are left alone. Returns the number of charts drawn.
     /// </summary>
-    /// <summary>The Chromium that draws the charts: $SRGAN_CHROMIUM, else Debian's /usr/bin/chromium.</summary>
-    public static string Chromium => Environment.GetEnvironmentVariable("SRGAN_CHROMIUM") ?? "/usr/bin/chromium";
-
     public static int AddStaticImages(string path, string chromium)
     {
         if (!File.Exists(chromium))

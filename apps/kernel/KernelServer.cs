@@ -26,6 +26,7 @@ public sealed class KernelServer : IDisposable, IDisplaySink
     readonly OutputRouter _output;
     readonly TextWriter _log;
     readonly CancellationTokenSource _stop = new();
+    readonly CellHistory _history = new();
     Thread[] _threads = [];
     int _executionCount;
     Message? _currentCell;
@@ -117,13 +118,26 @@ public sealed class KernelServer : IDisposable, IDisplaySink
                 break;
             }
             case "inspect_request":
-                Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = false, ["data"] = new JsonObject(), ["metadata"] = new JsonObject() });
+            {
+                string code = c["code"]?.GetValue<string>() ?? "";
+                Inspection? inspection;
+                try { inspection = _engine.Inspect(code, c["cursor_pos"]?.GetValue<int>() ?? code.Length); }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    // A reply in any case: a client waits for one (the tooltip would hang), and the cause is worth a line.
+                    _log.WriteLine($"kernel: inspect_request failed: {e}");
+                    Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "error", ["ename"] = e.GetType().Name, ["evalue"] = $"inspect: {e.Message}", ["traceback"] = new JsonArray() });
+                    break;
+                }
+                var data = inspection == null ? new JsonObject() : new JsonObject { ["text/plain"] = inspection.Text, ["text/markdown"] = inspection.Markdown };
+                Reply(socket, request, "inspect_reply", new JsonObject { ["status"] = "ok", ["found"] = inspection != null, ["data"] = data, ["metadata"] = new JsonObject() });
                 break;
+            }
             case "comm_info_request":
                 Reply(socket, request, "comm_info_reply", new JsonObject { ["status"] = "ok", ["comms"] = new JsonObject() });
                 break;
             case "history_request":
-                Reply(socket, request, "history_reply", new JsonObject { ["status"] = "ok", ["history"] = new JsonArray() });
+                Reply(socket, request, "history_reply", _history.Reply(c));
                 break;
             case "interrupt_request":
                 Interruption.Request();
@@ -160,10 +174,13 @@ public sealed class KernelServer : IDisposable, IDisplaySink
         var result = _engine.Execute(code, number);
         _output.Flush();
 
+        // Formatted once, for the output and for history's "output" (a silent cell has neither).
+        var value = result.Ok && result.HasValue && !silent ? Data(Formatter.Format(result.Value)) : null;
+        if (storeHistory) _history.Add(number, code, value?["text/plain"]?.GetValue<string>());
         if (result.Ok)
         {
-            if (result.HasValue && !silent)
-                Publish("execute_result", new JsonObject { ["execution_count"] = number, ["data"] = Data(Formatter.Format(result.Value)), ["metadata"] = new JsonObject() }, request);
+            if (value != null)
+                Publish("execute_result", new JsonObject { ["execution_count"] = number, ["data"] = value, ["metadata"] = new JsonObject() }, request);
             return new JsonObject { ["status"] = "ok", ["execution_count"] = number, ["user_expressions"] = new JsonObject(), ["payload"] = new JsonArray() };
         }
         var traceback = new JsonArray((result.Traceback ?? []).Select(t => (JsonNode)t).ToArray());

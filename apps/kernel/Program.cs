@@ -51,4 +51,11 @@ if (args.Length != 1 || !File.Exists(args[0]))
 // one line in the kernel's log when this CPU computes some convolution wrong. Notebooks show it from their setup cell.
 _ = Task.Run(() => SrganWorkbench.NumericsCheck.Ensure(line => log.WriteLine($"srgan-kernel: {line}")));
 using var server = new KernelServer(ConnectionInfo.Read(args[0]), log);
+// An orphaned kernel ends itself (the client that started it died without shutting it down): the process exits at
+// once, a running cell with it, as ipykernel's does.
+using var parentWatch = ParentWatch.Start(reason =>
+{
+    log.WriteLine($"srgan-kernel: {reason}; exiting.");
+    ParentWatch.ExitNow(1);
+});
 return server.Run();

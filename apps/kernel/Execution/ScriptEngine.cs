@@ -30,6 +30,7 @@ public sealed partial class ScriptEngine : IDisposable
     ScriptOptions _options;
     ScriptState<object>? _state;
 
+    /// <param name="workingDirectory">Where <c>#r "x.dll"</c> and <c>#load</c> paths are resolved from (the notebook's folder).</param>
     /// <param name="packageCache">Where <c>#r "nuget:"</c> restores are kept (default <see cref="NuGetPackages.DefaultCacheRoot"/>).</param>
     public ScriptEngine(string workingDirectory, string? packageCache = null)
     {
@@ -40,10 +41,13 @@ public sealed partial class ScriptEngine : IDisposable
             typeof(SrganWorkbench.Imaging.RgbImage).Assembly, typeof(SrganWorkbench.Notebook.Display).Assembly, typeof(TorchSharp.torch).Assembly,
             typeof(Plotly.NET.GenericChart).Assembly, typeof(Plotly.NET.CSharp.Chart).Assembly, typeof(Microsoft.FSharp.Core.Unit).Assembly,
             typeof(SrganWorkbench.Mos.Study).Assembly, typeof(SrganWorkbench.Mos.Site.MosSiteHost).Assembly,
+            typeof(Prelude.KernelDisplay).Assembly,
         };
         _options = ScriptOptions.Default
             .WithReferences(assemblies)
-            .WithImports("System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "SrganWorkbench.Notebook")
+            // The prelude (display(x), x.Display()) only this kernel imports: on .NET Interactive these names are its own.
+            .WithImports("System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Threading.Tasks", "SrganWorkbench.Notebook",
+                "SrganWorkbench.Kernel.Prelude", "SrganWorkbench.Kernel.Prelude.KernelDisplay")
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(workingDirectory).WithSearchPaths(workingDirectory))
             .WithSourceResolver(ScriptSourceResolver.Default.WithBaseDirectory(workingDirectory))
             .WithLanguageVersion(LanguageVersion.Latest)
@@ -107,7 +111,8 @@ public sealed partial class ScriptEngine : IDisposable
                 return new CellResult(false, null, false, "Interrupted", "the cell was interrupted (Stop)", [$"Interrupted: cell[{number}] stopped at the user's request."]);
             return new CellResult(false, null, false, ex.GetType().Name, ex.Message, Traceback(ex, number));
         }
-        return new CellResult(true, _state.ReturnValue, _state.ReturnValue != null);
+        // A cell ending in display(x) or Display.Show(x) has shown x already; its handle is not a value to show again.
+        return new CellResult(true, _state.ReturnValue, _state.ReturnValue is not null and not DisplayHandle);
     }
 
     /// <summary>The exception and the stack frames in this cell or the library, with cell line numbers.</summary>
@@ -134,6 +139,20 @@ public sealed partial class ScriptEngine : IDisposable
         // Unclosed braces, brackets or strings mean more input is coming; anything else is an error.
         return tree.GetDiagnostics().All(d => d.Id is "CS1513" or "CS1026" or "CS1003" or "CS1002" or "CS1010" or "CS1039" or "CS1733" or "CS1525")
             ? "incomplete" : "invalid";
+    }
+
+    /// <summary>
+    /// The signature and documentation of the symbol at <paramref name="cursor"/> (Unicode code points, as Jupyter
+    /// counts them) in <paramref name="code"/>, compiled as the session's next cell without running it; null when the
+    /// cursor is on no symbol.
+    /// </summary>
+    public Inspection? Inspect(string code, int cursor)
+    {
+        int position = SymbolInspector.Utf16Index(code, Math.Max(cursor, 0));
+        var script = _state == null ? CSharpScript.Create(code, _options) : _state.Script.ContinueWith(code, _options);
+        var compilation = script.GetCompilation();
+        var tree = compilation.SyntaxTrees.Single();
+        return SymbolInspector.Describe(compilation, tree, position);
     }
 
     /// <summary>Completions at <paramref name="cursor"/>: members after "name." (of a variable or a type), else names in scope.</summary>

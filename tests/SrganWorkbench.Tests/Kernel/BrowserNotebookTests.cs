@@ -150,6 +150,20 @@ public partial class BrowserNotebookTests(ITestOutputHelper output)
             var (samePid, _) = await RunCell(page, "Environment.ProcessId");
             Assert.Equal(kernelPid.ToString(System.Globalization.CultureInfo.InvariantCulture), samePid.Trim());
 
+            // Shift-Tab after a name (the training cell's `using SrganWorkbench.Training;` is in scope): the tooltip shows
+            // its documentation, from the kernel's inspect_reply.
+            int inspected = await AddCell(page, "Trainer.Run");
+            await page.EvaluateAsync("i => { const nb = Jupyter.notebook; nb.select(i); nb.edit_mode(); const cm = nb.get_cell(i).code_mirror; cm.focus(); cm.execCommand('goDocEnd'); }", inspected);
+            await page.Keyboard.PressAsync("Shift+Tab");
+            await page.WaitForFunctionAsync("() => { const t = document.querySelector('#tooltip'); return !!t && t.offsetParent !== null && t.innerText.includes('Trains until the configured step'); }",
+                null, new() { Timeout = 30_000, PollingInterval = 200 });
+            string tooltip = await page.InnerTextAsync("#tooltip");
+            output.WriteLine($"tooltip: {tooltip}");
+            Assert.Contains("Trainer.Run(bool resume = false", tooltip);
+            Screenshot(page, "notebook-01-inspect.png");
+            await page.Keyboard.PressAsync("Escape");
+            await page.EvaluateAsync("() => Jupyter.notebook.command_mode()");
+
             // Kernel > Restart, confirmed in the dialog: a new process with no state, the old one gone.
             await page.EvaluateAsync("() => { window.__srganReady = false; Jupyter.notebook.events.one('kernel_ready.Kernel', () => window.__srganReady = true); }");
             await page.ClickAsync("#kernellink");
