@@ -109,7 +109,7 @@ public static partial class StudentCopies
         return array;
     }
 
-    /// <summary>Writes the student copy of each notebook into <paramref name="outDir"/> (default: <c>student/</c> beside it).</summary>
+    /// <summary>`srgan-kernel student [--out DIR] NOTEBOOK...`: writes the student copy of each notebook into DIR (default: <c>student/</c> beside it).</summary>
     public static int Run(string[] args, TextWriter output, TextWriter errors)
     {
         string? outDir = null;
