@@ -35,6 +35,7 @@ static class SpeedBench
         if (args.Contains("--nchw")) ChannelsLast.Requested = false; // the layout before channels-last, for comparison
         // Inference alone (ours, ONNX Runtime, PyTorch): minutes instead of the training steps' quarter hour, for a loaded machine.
         bool inferenceOnly = args.Contains("--inference-only");
+        _loadBefore = LoadNow();
         torch.set_num_threads(threads);
         var device = TorchRuntime.SelectDevice("auto", Console.WriteLine);
         Console.WriteLine($"machine: {Timing.Machine()}; threads {threads}; steps {steps}; layout {(ChannelsLast.Enabled ? "channels-last" : "NCHW")}");
@@ -238,8 +239,10 @@ static class SpeedBench
         if (pytorch.TryGetValue("cl_infer_mpix_per_s", out double cl)) EngineRow($"PyTorch {PyTorchVersion}, channels_last", cl, pytorch["cl_infer_peak_rss_mb"]);
     }
 
-    static string _loadBefore = Load();
-    static string Load() => _loadBefore is null ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : $"{_loadBefore} -> {File.ReadAllText("/proc/loadavg").Split(' ')[0]}";
+    /// <summary>The 1-minute load average when the run started (set first thing in <see cref="Run"/>), to say how busy the machine was.</summary>
+    static string? _loadBefore;
+    static string LoadNow() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    static string Load() => $"{_loadBefore} -> {LoadNow()}";
 
     static void Row(string name, double ours, double theirs, bool lowerIsBetter)
     {

@@ -102,6 +102,8 @@ public class WebPageTests(ITestOutputHelper output)
         Assert.Contains(double.Parse(committed[6], System.Globalization.CultureInfo.InvariantCulture).ToString("F2", System.Globalization.CultureInfo.InvariantCulture), scores);
         Assert.Contains("SRGAN, GPU-trained (TensorLayer: DIV2K, ~10^5 updates)", scores);
         Assert.Contains("(cpu recipe; ours, CPU budget", scores);
+        await page.Locator("#zoom").FillAsync("2");
+        Screenshots.Save(page, "web-page.png", output); // with SRGAN_SCREENSHOTS=results/web (README shows it)
 
         // Offline: every request went to this server.
         Assert.All(requests, url => Assert.StartsWith($"http://127.0.0.1:{port}/", url));
