@@ -168,7 +168,7 @@ async function compareAll(lr, bicubic, bicubicLabel, hr, image, droppedName) {
   Object.assign(state, { done: false, outputs: {}, error: null, timings: {} });
   state.outputs.bicubic = bicubic;
   const panels = [{ id: "bicubic", label: bicubicLabel, image: bicubic }]
-    .concat(state.manifest.models.map(m => ({ id: m.id, label: `${m.kind}: ${m.label}`, image: null })));
+    .concat(state.manifest.models.map(m => ({ id: m.id, label: labelOf(m), image: null })));
   if (hr) panels.push({ id: "hr", label: "HR (ground truth)", image: hr });
   layout(panels, lr);
   scoresTable(image);
@@ -195,6 +195,9 @@ async function compareAll(lr, bicubic, bicubicLabel, hr, image, droppedName) {
     $("#status").textContent = `error: ${e.message || e}`;
   }
 }
+
+// "SRResNet: srresnet-cpu-continued (...)"; a label that already says what it is ("SRGAN, GPU-trained ...") stays as it is.
+const labelOf = m => m.label.startsWith(m.kind) ? m.label : `${m.kind}: ${m.label}`;
 
 // ---- panels, zoom and slider ----------------------------------------------------------------------------------------
 
@@ -285,7 +288,7 @@ function panButtons(viewport) {
 function scoresTable(image) {
   const table = $("#scores");
   if (!image) { table.innerHTML = "<caption>No workspace scores for a dropped image (no ground truth).</caption>"; return; }
-  const rows = [["bicubic", "bicubic"]].concat(state.manifest.models.map(m => [m.id, `${m.kind}: ${m.label}`]));
+  const rows = [["bicubic", "bicubic"]].concat(state.manifest.models.map(m => [m.id, labelOf(m)]));
   const cell = (v, d) => v == null ? "-" : v.toFixed(d);
   table.innerHTML = `<caption>${image.set}/${image.name}, as the workspace measured it (${state.manifest.protocol})</caption>` +
     "<tr><th>method</th><th>PSNR (dB)</th><th>LPIPS (lower is better)</th></tr>" +
