@@ -149,23 +149,35 @@ async function upscale(model, lr) {
 
 // ---- runs -----------------------------------------------------------------------------------------------------------
 
+// A new run starts at once, before its images are read: `done` must not still say the previous run's.
+function begin() {
+  Object.assign(state, { done: false, outputs: {}, error: null, timings: {} });
+  return ++state.run;
+}
+
 async function showTestImage(image) {
+  const run = begin();
   const [lr, bicubic, hr] = await Promise.all([fetchRgb(image.lr), fetchRgb(image.bicubic), fetchRgb(image.hr)]);
-  await compareAll(lr, bicubic, "bicubic (MATLAB imresize, made by the workspace)", hr, image);
+  if (run === state.run) await compareAll(run, lr, bicubic, "bicubic (MATLAB imresize, made by the workspace)", hr, image);
 }
 
 async function showDropped(file) {
+  const run = begin();
   let lr;
   try { lr = await readRgb(file); }
-  catch (e) { $("#status").textContent = `${file.name}: not an image this browser can read (${e.message}).`; return; }
-  if (lr.width < 5 || lr.height < 5) { $("#status").textContent = `${file.name}: ${lr.width}x${lr.height} is too small (the generator needs 5x5).`; return; }
+  catch (e) { return refuse(`${file.name}: not an image this browser can read (${e.message}).`); }
+  if (lr.width < 5 || lr.height < 5) return refuse(`${file.name}: ${lr.width}x${lr.height} is too small (the generator needs 5x5).`);
   const bicubic = MatlabBicubic.resize(lr.rgb, lr.width, lr.height, SCALE);
-  await compareAll(lr, bicubic, "bicubic (MATLAB imresize, JS port: bicubic.js)", null, null, file.name);
+  if (run === state.run) await compareAll(run, lr, bicubic, "bicubic (MATLAB imresize, JS port: bicubic.js)", null, null, file.name);
 }
 
-async function compareAll(lr, bicubic, bicubicLabel, hr, image, droppedName) {
-  const run = ++state.run;
-  Object.assign(state, { done: false, outputs: {}, error: null, timings: {} });
+// One line naming the file and why; the run ends (state.error says so to anyone waiting on it).
+function refuse(message) {
+  state.error = message;
+  $("#status").textContent = message;
+}
+
+async function compareAll(run, lr, bicubic, bicubicLabel, hr, image, droppedName) {
   state.outputs.bicubic = bicubic;
   const panels = [{ id: "bicubic", label: bicubicLabel, image: bicubic }]
     .concat(state.manifest.models.map(m => ({ id: m.id, label: labelOf(m), image: null })));

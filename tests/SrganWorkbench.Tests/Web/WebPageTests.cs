@@ -60,6 +60,13 @@ public class WebPageTests(ITestOutputHelper output)
         await NoError(page);
         Assert.True(await page.EvaluateAsync<bool>("() => self.crossOriginIsolated")); // so ONNX Runtime Web may use threads
 
+        // A file that is not an image: one line naming it, and nothing runs.
+        string notImage = temp.File("notes.png");
+        File.WriteAllText(notImage, "not a picture");
+        await page.SetInputFilesAsync("#file", notImage);
+        await page.WaitForFunctionAsync("() => window.srgan.error", null, new() { Timeout = 60_000 });
+        Assert.StartsWith("notes.png: not an image this browser can read", await page.TextContentAsync("#status"));
+
         await page.SetInputFilesAsync("#file", dropped);
         await page.WaitForFunctionAsync("() => window.srgan.done || window.srgan.error", null, new() { Timeout = 600_000, PollingInterval = 500 });
         await NoError(page);
