@@ -120,6 +120,9 @@ sealed class ModelChoice
         var device = engine == InferenceEngine.OnnxRuntime ? CPU : TorchRuntime.SelectDevice(parse.GetValue(Device)!);
         if (model != null)
         {
+            // `--model tensorlayer`: a peer's name where a run was expected (no file or folder of that name here).
+            if (!File.Exists(model) && !Directory.Exists(model) && Peers.Any(p => p.Name.Equals(model.Trim(), StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"--model {model}: no run of that name here; {model} is a peer's model: give --peer {model.Trim().ToLowerInvariant()}.");
             var trained = TrainedModel.Load(model, device, tiles, parse.GetValue(HistogramMatch), engine);
             return (trained.Upscaler, trained.Description + Engined(engine), Objective.Qualifier(trained.Config));
         }

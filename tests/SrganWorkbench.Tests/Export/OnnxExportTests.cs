@@ -136,6 +136,10 @@ public class OnnxExportTests(ITestOutputHelper output)
         Assert.Contains("no-such-run", stderr);
         Assert.DoesNotContain("   at ", stderr);
 
+        (code, _, stderr) = TestProcess.Srgan("export", "--model", "tensorlayer", "-o", temp.File("x.onnx")); // a peer named as a run
+        Assert.Equal(2, code);
+        Assert.Contains("error: --model tensorlayer: no run of that name here; tensorlayer is a peer's model: give --peer tensorlayer.", stderr);
+
         (code, _, stderr) = TestProcess.Srgan("export", "--peer", "tensorlayer", "-o", Path.Combine(temp.Path, "missing", "x.onnx"));
         Assert.Equal(2, code);
         Assert.Contains("error: --out ", stderr);
