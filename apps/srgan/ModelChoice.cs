@@ -40,6 +40,10 @@ sealed class ModelChoice
     public readonly Option<int> Overlap = new("--overlap") { Description = "Tile overlap in LR pixels, blended linearly.", DefaultValueFactory = _ => 16 };
     public readonly Option<bool> HistogramMatch = new("--histogram-match") { Description = "Match each channel's histogram to the bicubic upscale (corrects colour shifts)." };
     public readonly Option<string> Device = new("--device") { Description = "auto, cpu or cuda[:N].", DefaultValueFactory = _ => "auto" };
+    /// <summary>Which library runs the network; tiling, blending and rounding are the same code for both (IUpscaleNetwork).</summary>
+    public readonly ChoiceOption<InferenceEngine> Engine = new("--engine",
+        "torch (TorchSharp/libtorch, the workspace's own) or onnxruntime (ONNX Runtime, CPU, on the graph `srgan export` writes, exported in memory).",
+        [("torch", InferenceEngine.Torch), ("onnxruntime", InferenceEngine.OnnxRuntime)], "torch");
 
     /// <summary>What was loaded, for reports (set by <see cref="Create"/> and <see cref="CreateAll"/>).</summary>
     public string? Description { get; private set; }
@@ -50,7 +54,7 @@ sealed class ModelChoice
     /// </summary>
     public IReadOnlyList<string> Labels { get; private set; } = [];
 
-    public IEnumerable<Option> All => [Model, Peer, PeerWeights, Tile, Overlap, HistogramMatch, Device];
+    public IEnumerable<Option> All => [Model, Peer, PeerWeights, Tile, Overlap, HistogramMatch, Device, Engine];
 
     /// <summary>Every model named: each checkpoint of a comma-separated --model, then the --peer (for studies that compare several).</summary>
     public List<ModelUpscaler> CreateAll(ParseResult parse)
@@ -100,16 +104,27 @@ sealed class ModelChoice
         return upscaler;
     }
 
+    /// <summary>What a report adds when ONNX Runtime ran the network (nothing for the default engine).</summary>
+    static string Engined(InferenceEngine engine) => engine == InferenceEngine.OnnxRuntime
+        ? $"; run by ONNX Runtime {typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3)} (CPU) on the exported graph" : "";
+
     /// <summary>One model; for a run, Label is only its recipe qualifier (CreateAll puts the final name before it).</summary>
     (ModelUpscaler Upscaler, string Description, string Label) CreateOne(ParseResult parse, string? model, string? peer)
     {
         var tiles = new TileOptions(parse.GetValue(Tile), parse.GetValue(Overlap));
         tiles.Validate();
-        var device = TorchRuntime.SelectDevice(parse.GetValue(Device)!);
+        var engine = Engine.Get(parse);
+        // ONNX Runtime runs here on its CPU execution provider; the images' tensors stay on the CPU with it.
+        if (engine == InferenceEngine.OnnxRuntime && parse.Given(Device) && parse.GetValue(Device) is not ("cpu" or "auto"))
+            throw new ArgumentException($"--engine onnxruntime runs on the CPU; --device {parse.GetValue(Device)} is for --engine torch.");
+        var device = engine == InferenceEngine.OnnxRuntime ? CPU : TorchRuntime.SelectDevice(parse.GetValue(Device)!);
         if (model != null)
         {
-            var trained = TrainedModel.Load(model, device, tiles, parse.GetValue(HistogramMatch));
-            return (trained.Upscaler, trained.Description, Objective.Qualifier(trained.Config));
+            // `--model tensorlayer`: a peer's name where a run was expected (no file or folder of that name here).
+            if (!File.Exists(model) && !Directory.Exists(model) && Peers.Any(p => p.Name.Equals(model.Trim(), StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"--model {model}: no run of that name here; {model} is a peer's model: give --peer {model.Trim().ToLowerInvariant()}.");
+            var trained = TrainedModel.Load(model, device, tiles, parse.GetValue(HistogramMatch), engine);
+            return (trained.Upscaler, trained.Description + Engined(engine), Objective.Qualifier(trained.Config));
         }
         string names = string.Join(" or ", Peers.Select(p => p.Name));
         if (peer == null) throw new ArgumentException($"Give --model CHECKPOINT (from srgan train) or --peer {names}.");
@@ -117,7 +132,7 @@ sealed class ModelChoice
         string weights = parse.GetValue(PeerWeights) ?? chosen.DefaultWeights();
         var peerModel = chosen.Load(weights);
         peerModel.to(device);
-        return (new ModelUpscaler(peerModel, chosen.Method, device, tiles, parse.GetValue(HistogramMatch)),
-            $"peer model {chosen.About} ({DataRoot.Shown(weights)})", chosen.Label);
+        return (new ModelUpscaler(peerModel, chosen.Method, device, tiles, parse.GetValue(HistogramMatch), engine),
+            $"peer model {chosen.About} ({DataRoot.Shown(weights)}){Engined(engine)}", chosen.Label);
     }
 }

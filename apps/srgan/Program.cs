@@ -13,6 +13,8 @@ var train = TrainCommand.Create();
 root.Subcommands.Add(train);
 root.Subcommands.Add(UpscaleCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(ExportCommand.Create());
+root.Subcommands.Add(WebCommand.Create());
 root.Subcommands.Add(ReproduceCommand.Create());
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(WeightsCommand.Create());

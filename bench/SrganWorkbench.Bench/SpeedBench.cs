@@ -33,6 +33,9 @@ static class SpeedBench
         int steps = args.SkipWhile(a => a != "--steps").Skip(1).Select(int.Parse).FirstOrDefault(5);
         int threads = args.SkipWhile(a => a != "--threads").Skip(1).Select(int.Parse).FirstOrDefault(Environment.ProcessorCount);
         if (args.Contains("--nchw")) ChannelsLast.Requested = false; // the layout before channels-last, for comparison
+        // Inference alone (ours, ONNX Runtime, PyTorch): minutes instead of the training steps' quarter hour, for a loaded machine.
+        bool inferenceOnly = args.Contains("--inference-only");
+        _loadBefore = LoadNow();
         torch.set_num_threads(threads);
         var device = TorchRuntime.SelectDevice("auto", Console.WriteLine);
         Console.WriteLine($"machine: {Timing.Machine()}; threads {threads}; steps {steps}; layout {(ChannelsLast.Enabled ? "channels-last" : "NCHW")}");
@@ -67,6 +70,28 @@ static class SpeedBench
             }, runs: 2));
             ours["plain_infer_mpix_per_s"] = 2048 * 2048 / 1e6 / seconds;
             ours["plain_infer_peak_rss_mb"] = PeakRssMb();
+
+            // ONNX Runtime on the graph `srgan export` writes (issue 32), as `--engine onnxruntime` runs it: the export and
+            // the session made each call (as InferenceGenerator.From is above), same threads, same input and weights.
+            ResetPeakRss();
+            var sessionTimes = new List<double>();
+            seconds = Timing.Median(Timing.Measure(() =>
+            {
+                using var scope = NewDisposeScope();
+                var made = Stopwatch.StartNew();
+                using var session = OnnxUpscaleSession.From(g);
+                sessionTimes.Add(made.Elapsed.TotalSeconds);
+                session.Run(lr);
+            }, runs: 2));
+            ours["ort_infer_mpix_per_s"] = 2048 * 2048 / 1e6 / seconds;
+            ours["ort_infer_peak_rss_mb"] = PeakRssMb();
+            ours["ort_session_s"] = sessionTimes.Order().ElementAt(sessionTimes.Count / 2);
+        }
+        if (inferenceOnly)
+        {
+            var inference = PyTorch(threads, steps, inferenceOnly: true);
+            EngineTable(ours, inference, threads);
+            return;
         }
 
         // The training steps as the trainer runs them (Updates: SRResNet = G step; SRGAN = D step, then G step with D frozen).
@@ -179,6 +204,7 @@ static class SpeedBench
             Row("SRResNet training step, 16 x 96 px (s)", ours["srresnet_step_s"], referenceTcmalloc["srresnet_step_s"], lowerIsBetter: true);
             Row("SRGAN step, G + D + VGG22 (s)", ours["srgan_step_s"], referenceTcmalloc["srgan_step_s"], lowerIsBetter: true);
         }
+        EngineTable(ours, reference, threads);
         Console.WriteLine();
         Console.WriteLine($"Freezing D in the G step: {ours["srgan_step_unfrozen_s"]:F3} -> {ours["srgan_step_dfirst_s"]:F3} s per SRGAN step " +
                           $"({ours["srgan_step_unfrozen_s"] / ours["srgan_step_dfirst_s"]:F2}x); G step first with one D forward on SR: -> {ours["srgan_step_s"]:F3} s " +
@@ -195,6 +221,28 @@ static class SpeedBench
     }
 
     static string PyTorchVersion = "";
+
+    /// <summary>The inference engines side by side, all measured in this run: ratios against ours (TorchSharp).</summary>
+    static void EngineTable(Dictionary<string, double> ours, Dictionary<string, double> pytorch, int threads)
+    {
+        string ort = typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "?";
+        Console.WriteLine();
+        Console.WriteLine($"Inference engines, 512x512 -> 2048x2048, the paper's SRResNet (random weights), {threads} threads, measured in this run " +
+                          $"(load average before and after: {Load()}):");
+        Console.WriteLine();
+        Console.WriteLine("| engine | output MP/s | peak resident memory (MB) | speed vs ours (>1: faster than ours) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        void EngineRow(string name, double mps, double mb) => Console.WriteLine($"| {name} | {mps:F3} | {mb:N0} | {mps / ours["infer_mpix_per_s"]:F2}x |");
+        EngineRow($"SRGAN Workbench, TorchSharp (libtorch {torch.__version__}), InferenceGenerator", ours["infer_mpix_per_s"], ours["infer_peak_rss_mb"]);
+        EngineRow($"ONNX Runtime {ort} (CPU), `--engine onnxruntime` (session made each call: {ours["ort_session_s"]:F2} s of it)", ours["ort_infer_mpix_per_s"], ours["ort_infer_peak_rss_mb"]);
+        EngineRow($"PyTorch {PyTorchVersion} (Debian), default layout", pytorch["infer_mpix_per_s"], pytorch["infer_peak_rss_mb"]);
+        if (pytorch.TryGetValue("cl_infer_mpix_per_s", out double cl)) EngineRow($"PyTorch {PyTorchVersion}, channels_last", cl, pytorch["cl_infer_peak_rss_mb"]);
+    }
+
+    /// <summary>The 1-minute load average when the run started (set first thing in <see cref="Run"/>), to say how busy the machine was.</summary>
+    static string? _loadBefore;
+    static string LoadNow() => File.ReadAllText("/proc/loadavg").Split(' ')[0];
+    static string Load() => $"{_loadBefore} -> {LoadNow()}";
 
     static void Row(string name, double ours, double theirs, bool lowerIsBetter)
     {
@@ -220,12 +268,13 @@ static class SpeedBench
 
     /// <summary>The PyTorch reference as a user runs it (glibc's malloc), or with <paramref name="preload"/> (tcmalloc)
     /// for the training steps only: how much of the difference the allocator makes.</summary>
-    static Dictionary<string, double> PyTorch(int threads, int steps, string? preload = null)
+    static Dictionary<string, double> PyTorch(int threads, int steps, string? preload = null, bool inferenceOnly = false)
     {
         string script = Path.Combine(DataRoot.RepositoryRoot(), "bench", "pytorch_reference.py");
         var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { script, "--threads", threads.ToString(), "--steps", steps.ToString(), preload is null ? "--channels-last" : "--steps-only" })
             start.ArgumentList.Add(a);
+        if (inferenceOnly) start.ArgumentList.Add("--inference-only");
         if (preload is not null) start.Environment["LD_PRELOAD"] = preload;
         Console.WriteLine($"running the PyTorch reference (Debian python3-torch{(preload is null ? "" : ", tcmalloc preloaded")}) ...");
         using var p = Process.Start(start)!;

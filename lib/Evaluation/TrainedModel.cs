@@ -13,8 +13,10 @@ namespace SrganWorkbench.Evaluation;
 public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config, long Step, string Description)
 {
     /// <summary>Loads the run or checkpoint at <paramref name="path"/>. Outputs are histogram-matched to the bicubic upscale
-    /// when <paramref name="histogramMatch"/> asks, and always for a run whose config does (<see cref="TrainingConfig.HistogramMatch"/>).</summary>
-    public static TrainedModel Load(string path, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false)
+    /// when <paramref name="histogramMatch"/> asks, and always for a run whose config does (<see cref="TrainingConfig.HistogramMatch"/>);
+    /// <paramref name="engine"/> runs the network (TorchSharp, or ONNX Runtime on the exported graph).</summary>
+    public static TrainedModel Load(string path, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false,
+        InferenceEngine engine = InferenceEngine.Torch)
     {
         using var c = Checkpoint.Read(path);
         string name = RunMethod.Name(c.Config);
@@ -23,7 +25,7 @@ public sealed record TrainedModel(ModelUpscaler Upscaler, TrainingConfig Config,
         // A preset's report says where the recipe comes from and, in words, what this run could not follow.
         string preset = c.Config.Preset is { } p
             ? $"; preset {p} ({c.Config.PresetSource}), substitutions: {string.Join(" | ", c.Config.Substitutions)}" : "";
-        var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch || c.Config.HistogramMatch);
+        var upscaler = new ModelUpscaler(Checkpoint.LoadGenerator(c, device), name, device, tiles, histogramMatch || c.Config.HistogramMatch, engine);
         return new TrainedModel(upscaler, c.Config, c.Step,
             $"{c.Config.Kind} checkpoint {DataRoot.Shown(c.Path)}, {c.Config.Profile} profile, step {c.Step} of {c.Config.Steps}, trained on {c.Config.Images.Name}{cost}{preset}");
     }

@@ -54,7 +54,7 @@ public sealed partial class ModelUpscaler
         using var planesTensor = from_array(planes);
         int tilesDone = 0;
 
-        using var generator = InferenceGenerator.From(model);
+        using var network = UpscaleNetworks.Open(model, engine);
         using var _ = no_grad();
         // The sums kept between tiles live in two buffers made before any tile runs, so that between tiles nothing but
         // the tiles' own temporaries comes and goes, the same each tile, and libtorch's allocator (tcmalloc) reuses their
@@ -93,7 +93,7 @@ public sealed partial class ModelUpscaler
                     sum.narrow(3, 0, pended).copy_(pending!.Sum.narrow(2, 0, bandRows).narrow(3, 0, pended));
                     weight.narrow(3, 0, pended).copy_(pending.Weight.narrow(2, 0, bandRows).narrow(3, 0, pended));
                 }
-                var sr = Run(generator, input.narrow(3, x0, tw));
+                var sr = network.Run(input.narrow(3, x0, tw));
                 var ramp = Blend(y0, th, h, x0, tw, w);
                 sum.add_(sr.mul(ramp));
                 weight.add_(ramp);

@@ -6,14 +6,16 @@ using static TorchSharp.torch;
 namespace SrganWorkbench.Inference;
 
 /// <summary>
-/// Runs a generator on LR images through <see cref="InferenceGenerator"/> (eval mode: batch norm
+/// Runs a generator on LR images through <see cref="InferenceGenerator"/>, or ONNX Runtime with <see cref="InferenceEngine.OnnxRuntime"/>
+/// (<see cref="IUpscaleNetwork"/>: tiling, blending and rounding are the same for both) (eval mode: batch norm
 /// folded with its running statistics; no autograd; bounded memory), optionally in overlapping
 /// tiles, the image's [0,1] mapped to the network's input range and its output back to [0,1], rounded to the image's
 /// precision (see <see cref="Upscale(Photo, Action{int, int}?)"/>: grey, alpha and 16-bit photos). Each call takes a fresh snapshot of the
 /// model's weights, so an upscaler kept across training sees the current weights. One instance is
 /// used from one thread at a time (TorchSharp dispose scopes are per thread).
 /// </summary>
-public sealed partial class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false) : ISuperResolver
+public sealed partial class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false,
+    InferenceEngine engine = InferenceEngine.Torch) : ISuperResolver
 {
     readonly Device _device = device ?? CPU;
     readonly TileOptions _tiles = tiles ?? new TileOptions();
@@ -22,7 +24,13 @@ public sealed partial class ModelUpscaler(SRResNet model, string name, Device? d
     public TileOptions Tiles => _tiles;
 
     /// <summary>The same model under another name (two runs with the same config would otherwise share a table row).</summary>
-    public ModelUpscaler Renamed(string newName) => new(model, newName, _device, _tiles, histogramMatch);
+    public ModelUpscaler Renamed(string newName) => new(model, newName, _device, _tiles, histogramMatch, engine);
+    /// <summary>The generator (its current weights; what `srgan export` writes).</summary>
+    public SRResNet Generator => model;
+    /// <summary>Which library runs the network (<see cref="IUpscaleNetwork"/>).</summary>
+    public InferenceEngine Engine => engine;
+    /// <summary>Whether outputs are histogram-matched to the bicubic upscale (after the network).</summary>
+    public bool HistogramMatched => histogramMatch;
     public int Scale => model.Options.Scale;
     /// <summary>No: one image at a time (see above); the evaluator runs it on one thread.</summary>
     public bool ConcurrentUpscale => false;
@@ -44,12 +52,12 @@ public sealed partial class ModelUpscaler(SRResNet model, string name, Device? d
     {
         CheckSize(lr.Width, lr.Height);
         ushort[] rgb;
-        using (var generator = InferenceGenerator.From(model))
+        using (var network = UpscaleNetworks.Open(model, engine))
         using (NewDisposeScope())
         using (no_grad())
         {
             var input = ImageTensor.ToTensor(lr.ToPlanar(), _device).unsqueeze(0);
-            var output = _tiles.Tiles(lr.Width, lr.Height) ? Tiled(generator, input, progress) : Run(generator, input);
+            var output = _tiles.Tiles(lr.Width, lr.Height) ? Tiled(network, input, progress) : network.Run(input);
             (_, _, rgb) = ImageTensor.ToSamples(output[0], lr.MaxValue);
         }
         if (histogramMatch)
@@ -73,20 +81,9 @@ public sealed partial class ModelUpscaler(SRResNet model, string name, Device? d
         _tiles.Validate();
     }
 
-    /// <summary>The generator's output for an LR image in [0,1], mapped to [0,1]. The ranges are the network's
-    /// conventions, so they are mapped here, at the boundary between images and the network, and not in its forward:
-    /// in, [0,1] as is (the paper's) or x*2-1 (TensorLayer's [-1,1]); out, the paper's linear output and tanh, both
-    /// trained against HR in [-1,1], by (y+1)/2, and (tanh+1)/2 as is.</summary>
-    Tensor Run(InferenceGenerator generator, Tensor lr)
-    {
-        var input = model.Options.Input.FromUnit(lr); // freed by the caller's dispose scope
-        var y = generator.Forward(input);
-        return model.Options.Output == OutputActivation.TanhToUnit ? y : y.add_(1).div_(2);
-    }
-
     /// <summary>The SR image of overlapping tiles, each weighted by <see cref="Blend"/>, summed and divided by the summed
     /// weights. <see cref="UpscaleInBands"/> computes the same numbers a band of tiles at a time.</summary>
-    Tensor Tiled(InferenceGenerator generator, Tensor lr, Action<int, int>? progress)
+    Tensor Tiled(IUpscaleNetwork network, Tensor lr, Action<int, int>? progress)
     {
         int s = Scale, h = (int)lr.shape[2], w = (int)lr.shape[3];
         var output = zeros(1, 3, h * s, w * s, device: _device);
@@ -98,7 +95,7 @@ public sealed partial class ModelUpscaler(SRResNet model, string name, Device? d
             {
                 using var scope = NewDisposeScope();
                 int th = Math.Min(_tiles.Tile, h - y0), tw = Math.Min(_tiles.Tile, w - x0);
-                var sr = Run(generator, lr.narrow(2, y0, th).narrow(3, x0, tw));
+                var sr = network.Run(lr.narrow(2, y0, th).narrow(3, x0, tw));
                 var ramp = Blend(y0, th, h, x0, tw, w);
                 output.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(sr.mul(ramp));
                 weight.narrow(2, y0 * s, th * s).narrow(3, x0 * s, tw * s).add_(ramp);
