@@ -54,7 +54,7 @@ public sealed partial class ModelUpscaler
         using var planesTensor = from_array(planes);
         int tilesDone = 0;
 
-        using var network = UpscaleNetworks.Open(model, engine);
+        using var network = _networks.Open();
         using var _ = no_grad();
         // The sums kept between tiles live in two buffers made before any tile runs, so that between tiles nothing but
         // the tiles' own temporaries comes and goes, the same each tile, and libtorch's allocator (tcmalloc) reuses their

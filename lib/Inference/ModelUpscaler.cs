@@ -10,14 +10,17 @@ namespace SrganWorkbench.Inference;
 /// (<see cref="IUpscaleNetwork"/>: tiling, blending and rounding are the same for both) (eval mode: batch norm
 /// folded with its running statistics; no autograd; bounded memory), optionally in overlapping
 /// tiles, the image's [0,1] mapped to the network's input range and its output back to [0,1], rounded to the image's
-/// precision (see <see cref="Upscale(Photo, Action{int, int}?)"/>: grey, alpha and 16-bit photos). Each call takes a fresh snapshot of the
-/// model's weights, so an upscaler kept across training sees the current weights. One instance is
+/// precision (see <see cref="Upscale(Photo, Action{int, int}?)"/>: grey, alpha and 16-bit photos). Each call runs the model's current weights
+/// (torch: a fresh snapshot; ONNX Runtime: a session kept until the weights change), so an upscaler kept across
+/// training sees the current weights. One instance is
 /// used from one thread at a time (TorchSharp dispose scopes are per thread).
 /// </summary>
 public sealed partial class ModelUpscaler(SRResNet model, string name, Device? device = null, TileOptions? tiles = null, bool histogramMatch = false,
     InferenceEngine engine = InferenceEngine.Torch) : ISuperResolver
 {
     readonly Device _device = device ?? CPU;
+    readonly UpscaleNetworks.Source _networks = new(model, engine);
+    internal int OnnxSessionsBuilt => _networks.SessionsBuilt;
     readonly TileOptions _tiles = tiles ?? new TileOptions();
     public string Name { get; } = name;
     /// <summary>How images are tiled (tile 0: whole).</summary>
@@ -52,7 +55,7 @@ public sealed partial class ModelUpscaler(SRResNet model, string name, Device? d
     {
         CheckSize(lr.Width, lr.Height);
         ushort[] rgb;
-        using (var network = UpscaleNetworks.Open(model, engine))
+        using (var network = _networks.Open())
         using (NewDisposeScope())
         using (no_grad())
         {

@@ -44,6 +44,53 @@ public sealed class TorchUpscaleNetwork(SRResNet model) : IUpscaleNetwork
 
 public static class UpscaleNetworks
 {
+    /// <summary>The networks a <see cref="ModelUpscaler"/> runs, one per upscale: torch's is a fresh snapshot each
+    /// time (it costs a copy of the weights); ONNX Runtime's is kept while the model's weights stay the same, because
+    /// exporting the graph and building a session take seconds, more than a test image's convolutions.</summary>
+    internal sealed class Source(SRResNet model, InferenceEngine engine)
+    {
+        OnnxUpscaleSession? _session;
+        int _weights;
+
+        /// <summary>ONNX Runtime sessions built so far (tests: one per set of weights, not one per image).</summary>
+        public int SessionsBuilt { get; private set; }
+
+        public IUpscaleNetwork Open()
+        {
+            if (engine != InferenceEngine.OnnxRuntime) return UpscaleNetworks.Open(model, engine);
+            int weights = Fingerprint(model);
+            if (_session == null || weights != _weights)
+            {
+                _session?.Dispose();
+                (_session, _weights) = (OnnxUpscaleSession.From(model), weights);
+                SessionsBuilt++;
+            }
+            return new Kept(_session);
+        }
+
+        /// <summary>A hash of every weight and buffer (a few MB to read: milliseconds), so that a model trained between
+        /// two upscales gets a new session rather than the old weights.</summary>
+        static int Fingerprint(SRResNet model)
+        {
+            var hash = new HashCode();
+            foreach (var (name, tensor) in model.state_dict())
+            {
+                hash.Add(name);
+                using var cpu = tensor.detach().cpu().contiguous();
+                if (cpu.dtype == ScalarType.Float32) hash.AddBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(cpu.data<float>().ToArray().AsSpan()));
+                else hash.Add(cpu.ToString(TorchSharp.TensorStringStyle.Numpy));
+            }
+            return hash.ToHashCode();
+        }
+    }
+
+    /// <summary>The kept session, lent for one upscale: disposing the loan leaves the session open.</summary>
+    sealed class Kept(IUpscaleNetwork network) : IUpscaleNetwork
+    {
+        public Tensor Run(Tensor lr) => network.Run(lr);
+        public void Dispose() { }
+    }
+
     /// <summary>A snapshot of <paramref name="model"/>'s current weights, run by <paramref name="engine"/>.</summary>
     public static IUpscaleNetwork Open(SRResNet model, InferenceEngine engine) => engine switch
     {

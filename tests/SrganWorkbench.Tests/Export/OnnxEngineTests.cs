@@ -41,6 +41,26 @@ public class OnnxEngineTests(ITestOutputHelper output)
         Assert.Equal(onnx.Pixels.Select(v => (ushort)v), banded);
     }
 
+    /// <summary>ONNX Runtime's session is kept between upscales (building one costs seconds), and yet an upscaler kept
+    /// while its model changes runs the new weights, as the torch engine's does.</summary>
+    [Fact]
+    public void The_onnx_session_is_kept_between_upscales_until_the_weights_change()
+    {
+        var model = PeerModels.LoadLeftThomas(PeerWeights);
+        var lr = ImageFile.Read(BabyLr).Crop(0, 0, 40, 32);
+        var upscaler = new ModelUpscaler(model, "onnx", engine: InferenceEngine.OnnxRuntime);
+        var before = upscaler.Upscale(lr);
+        Assert.Equal(before.Pixels, upscaler.Upscale(lr).Pixels);
+        Assert.Equal(1, upscaler.OnnxSessionsBuilt);
+
+        using (TorchSharp.torch.no_grad())
+            foreach (var p in model.parameters()) p.mul_(0.5f);
+        var after = upscaler.Upscale(lr);
+        Assert.Equal(2, upscaler.OnnxSessionsBuilt);
+        Assert.NotEqual(before.Pixels, after.Pixels);
+        Assert.True(new ModelUpscaler(model, "torch").Upscale(lr).Pixels.Zip(after.Pixels, (a, b) => Math.Abs(a - b)).Max() <= 1);
+    }
+
     /// <summary>The command line: upscale and eval with --engine onnxruntime give torch's images and scores.</summary>
     [Fact]
     public void Upscale_and_eval_take_engine_onnxruntime()
