@@ -45,7 +45,7 @@ public class ExerciseCellsTests(ITestOutputHelper output)
     public void Each_exercise_says_not_written_yet_in_the_student_copy_and_correct_with_the_reference_solution()
     {
         using var temp = new SharedData.TempFolder();
-        string[] names = ["01-data-and-degradation.ipynb", "02-srresnet-mse.ipynb", "05-mos-comparison.ipynb"];
+        string[] names = ["01-data-and-degradation.ipynb", "02-srresnet-mse.ipynb", "03-srgan.ipynb", "04-ablations.ipynb", "05-mos-comparison.ipynb"];
         foreach (string name in names) File.WriteAllText(temp.File(name), Headless(Path.Combine(Notebooks, name)).ToJsonString());
         var started = Stopwatch.StartNew();
         var run = TestProcess.Run("dotnet", [Path.Combine(AppContext.BaseDirectory, "srgan-kernel.dll"), "run", "--param", "profile=smoke",
