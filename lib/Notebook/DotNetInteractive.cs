@@ -117,6 +117,7 @@ public static class DotNetInteractive
                 (typeof(Html), ["text/html", "text/plain"]),
                 (typeof(Plotly.NET.GenericChart), ["text/html", "text/plain"]),
                 (typeof(MimeBundle), BundleMimeTypes),
+                (typeof(Course.Check), ["text/plain"]), // an exercise's check: its line(s), not a folded table of its properties
             };
             foreach (var (type, mimeTypes) in types)
             {
