@@ -36,7 +36,7 @@ public static class SrganChecks
         var library = Vgg19Features.Load("VGG22", weights);
         var raw = new Vgg19Features("VGG22", library.Preprocessing, featureScale: 1);
         raw.LoadWeights(SafeTensors.Read(weights).Tensors, weights);
-        var (sr, hr) = Set5Crops(dataRoot);
+        var (sr, hr) = CheckInputs.Set5Crops(dataRoot);
         double expected;
         using (no_grad()) expected = new VggContentLoss(library).Compute(sr, hr).item<float>();
         Tensor value;
@@ -49,19 +49,6 @@ public static class SrganChecks
         return Check.Correct("VGG content loss (Eq. 5)",
             string.Format(Inv, "{0:G6}, as VggContentLoss.Compute within a relative {1:G1}, on two 96x96 Set5 crops (bicubic x4 against HR)", got, ContentRelativeTolerance));
     });
-
-    /// <summary>Two 96x96 crops of Set5 (butterfly, bird): the bicubic x4 restoration of the bicubic LR and HR, in [-1, 1].</summary>
-    static (Tensor Sr, Tensor Hr) Set5Crops(string? dataRoot)
-    {
-        string root = DataRoot.Resolve(dataRoot);
-        var pairs = new[] { "butterfly.png", "bird.png" }.Select(name =>
-        {
-            var hr = ImageFile.Read(Path.Combine(root, "Set5", "HR", name)).ModCrop(4).Crop(0, 0, 96, 96);
-            var sr = MatlabResize.Resize(new BicubicDegradation(4).Apply(hr), 4, ResizeKernel.Bicubic);
-            return (Sr: ImageTensor.ToTensor(sr), Hr: ImageTensor.ToTensor(hr));
-        }).ToList();
-        return (stack(pairs.Select(p => p.Sr).ToArray()).mul(2).sub(1), stack(pairs.Select(p => p.Hr).ToArray()).mul(2).sub(1));
-    }
 
     /// <summary>Recomputes the usual slips with the library and names the one the student's value matches.</summary>
     static string ContentHint(Vgg19Features raw, Tensor sr, Tensor hr, double expected, double got)

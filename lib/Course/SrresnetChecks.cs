@@ -98,15 +98,7 @@ public static class SrresnetChecks
     public static Check PixelMse(Func<Tensor, Tensor, Tensor> loss, string? dataRoot = null) => Check.Run("pixel-wise MSE (Eq. 4)", () =>
     {
         using var scope = NewDisposeScope();
-        string root = DataRoot.Resolve(dataRoot);
-        var pairs = new[] { "butterfly.png", "bird.png" }.Select(name =>
-        {
-            var hr = ImageFile.Read(Path.Combine(root, "Set5", "HR", name)).ModCrop(4).Crop(0, 0, 96, 96);
-            var sr = MatlabResize.Resize(new BicubicDegradation(4).Apply(hr), 4, ResizeKernel.Bicubic);
-            return (Sr: ImageTensor.ToTensor(sr), Hr: ImageTensor.ToTensor(hr));
-        }).ToList();
-        var realSr = stack(pairs.Select(p => p.Sr).ToArray()).mul(2).sub(1);
-        var realHr = stack(pairs.Select(p => p.Hr).ToArray()).mul(2).sub(1);
+        var (realSr, realHr) = CheckInputs.Set5Crops(dataRoot);
         manual_seed(Seed);
         var cases = new[] { ("Set5 butterfly and bird, 2x3x96x96 in [-1, 1]", realSr, realHr), ("seeded 4x3x8x8", randn(4, 3, 8, 8), randn(4, 3, 8, 8)) };
         foreach (var (name, sr, hr) in cases)
