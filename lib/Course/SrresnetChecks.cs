@@ -71,20 +71,31 @@ public static class SrresnetChecks
     /// The student's forward of one x2 sub-pixel upsampling stage (conv to 256 maps, PixelShuffle(2), PReLU; using the
     /// argument's Conv and Activation) against <see cref="UpsampleBlock.forward"/> on a seeded 1x64x12x12 input.
     /// </summary>
-    public static Check UpsampleStage(Func<UpsampleBlock, Tensor, Tensor> forward) => Check.Run("sub-pixel upsampling stage", () =>
+    public static Check UpsampleStage(Func<UpsampleBlock, Tensor, Tensor> forward) =>
+        UpsampleStageAgainstLibrary("sub-pixel upsampling stage", GeneratorOptions.Paper, "UpsampleBlock.forward", forward,
+            (stage, x, expected, got) => expected.shape.SequenceEqual(got.shape)
+                ? "conv (64 -> 256 maps), then PixelShuffle(2) (functional.pixel_shuffle(x, 2)), then the stage's PReLU."
+                : "PixelShuffle(2) turns 256 maps of H x W into 64 maps of 2H x 2W: the conv first, then the shuffle (functional.pixel_shuffle(x, 2)).");
+
+    /// <summary>
+    /// An upsampling stage check (this notebook's sub-pixel stage, notebook 04's nearest + conv one): the library's stage
+    /// of <paramref name="options"/>' type, seeded, its PReLU slope set to 0.1 (so that a missing activation shows), run
+    /// by the student's forward and by its own on a seeded 1x64x12x12 input; <paramref name="hint"/> (stage, input,
+    /// expected, got) words what differs.
+    /// </summary>
+    internal static Check UpsampleStageAgainstLibrary(string exercise, GeneratorOptions options, string library,
+        Func<UpsampleBlock, Tensor, Tensor> forward, Func<UpsampleBlock, Tensor, Tensor, Tensor, string> hint) => Check.Run(exercise, () =>
     {
         using var scope = NewDisposeScope();
         manual_seed(Seed);
-        var stage = new UpsampleBlock(GeneratorOptions.Paper);
+        var stage = new UpsampleBlock(options);
         using (no_grad()) (stage.Activation as PReLU)!.weight.fill_(0.1);
-        var x = randn(1, GeneratorOptions.Paper.Channels, 12, 12);
+        var x = randn(1, options.Channels, 12, 12);
         Tensor expected, got;
         using (no_grad()) { expected = stage.forward(x); got = forward(stage, x); }
         if (Differences.Tensors("output", expected, got, Tolerance) is { } difference)
-            return Check.Differs("sub-pixel upsampling stage", difference, expected.shape.SequenceEqual(got.shape)
-                ? "conv (64 -> 256 maps), then PixelShuffle(2) (functional.pixel_shuffle(x, 2)), then the stage's PReLU."
-                : "PixelShuffle(2) turns 256 maps of H x W into 64 maps of 2H x 2W: the conv first, then the shuffle (functional.pixel_shuffle(x, 2)).");
-        return Check.Correct("sub-pixel upsampling stage", $"matches UpsampleBlock.forward within {Tolerance:G1}: 1x64x12x12 in, {Differences.Shape(expected)} out");
+            return Check.Differs(exercise, difference, hint(stage, x, expected, got));
+        return Check.Correct(exercise, $"matches {library} within {Tolerance:G1}: 1x64x12x12 in, {Differences.Shape(expected)} out");
     });
 
     /// <summary>Eq. 4's mean of squares agrees with <see cref="PixelLoss.Compute"/> to this relative precision (float32 sums in another order).</summary>
